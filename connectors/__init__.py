@@ -1,0 +1,1 @@
+"""One package per source system. A connector reads and yields raw records; it never writes."""

@@ -1,0 +1,30 @@
+"""A spreadsheet source: one CSV or XLSX file, one stream of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from connectors.spreadsheet.settings import SpreadsheetSettings
+from connectors.spreadsheet.streams import SpreadsheetStream, key_columns, open_table
+
+
+class SpreadsheetConnector:
+    """Reads the file named by ``settings``; ``source_name`` labels its records."""
+
+    def __init__(self, source_name: str, settings: SpreadsheetSettings) -> None:
+        self.name = source_name
+        self.settings = settings
+        self._stream = SpreadsheetStream(source_name, settings)
+
+    def check(self) -> None:
+        """Open the file and read its header: raises InputFileError naming file and problem.
+
+        Covers a missing or unreadable file, an encoding that does not fit the
+        start of the file, a missing or malformed header, an unknown sheet and a
+        missing id or updated-at column. Rows are not read.
+        """
+        with open_table(self.settings) as table:
+            key_columns(self.settings, table)
+
+    def streams(self) -> Sequence[SpreadsheetStream]:
+        return (self._stream,)

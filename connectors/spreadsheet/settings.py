@@ -1,0 +1,148 @@
+"""The ``connection:`` block of a spreadsheet source in ``hub.yaml``.
+
+Example::
+
+    sources:
+      - name: legacy_crm
+        kind: spreadsheet
+        connection:
+          path: data/customers.xlsx      # relative to hub.yaml
+          sheet: Export                  # or 0 for the first sheet
+          id_column: Kundennummer
+
+Everything but ``path`` is optional: the format comes from the suffix, a CSV's
+encoding and delimiter are detected, the header row is found below title rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from core.errors import ConfigError
+
+#: ``id_column`` value meaning "the row number is the id" (see :class:`SpreadsheetSettings`).
+ROW_NUMBER_ID = "row"
+
+_FORMAT_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+class SpreadsheetSettings(BaseModel):
+    """Where the file is and how to read it.
+
+    ``id_column`` names the column holding each record's id in the source. Set
+    it to ``"row"`` (and have no column of that name) to use the row number
+    instead, the CSV line or sheet row where the record starts. This is only
+    safe for a file that is never re-sorted, filtered or edited above existing
+    rows: the ids of every row below would shift, and the hub would see
+    deletions and new customers that are not.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(min_length=1, description="the file; relative paths start at hub.yaml")
+    format: Literal["csv", "xlsx"] | None = Field(default=None, description="None: by suffix")
+    encoding: str | None = Field(default=None, description="CSV only; None: detect")
+    delimiter: str | None = Field(default=None, description="CSV only; None: sniff")
+    sheet: str | int | None = Field(
+        default=None, description="XLSX only: a sheet name or 0-based index; None: the first"
+    )
+    header_row: int | None = Field(
+        default=None, ge=1, description="1-based CSV line or sheet row; None: detect"
+    )
+    id_column: str = Field(default="source_id", min_length=1)
+    updated_at_column: str | None = None
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            "".encode(value)  # also refuses bytes-to-bytes codecs such as base64
+            return codecs.lookup(value).name
+        except LookupError:
+            raise ValueError(
+                f"unknown encoding {value!r} (examples: utf-8, gb18030, big5, utf-16, cp1252)"
+            ) from None
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _name_or_index(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and value):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise ValueError(f"expected a sheet name or a 0-based sheet index, got {value!r}")
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, value: str | None) -> str | None:
+        if value is not None and len(value) != 1:
+            raise ValueError(f'must be one character, got {value!r} (write a tab as "\\t")')
+        return value
+
+    @model_validator(mode="after")
+    def _options_fit_the_format(self) -> SpreadsheetSettings:
+        file_format = self.file_format
+        if file_format == "csv" and self.sheet is not None:
+            raise ValueError("sheet applies to xlsx files only; remove it for a CSV file")
+        if file_format == "xlsx":
+            for key in ("encoding", "delimiter"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"{key} applies to CSV files only; remove it for an xlsx file")
+        return self
+
+    @property
+    def file_format(self) -> Literal["csv", "xlsx"]:
+        """``format`` if set, else the one the file's suffix names."""
+        if self.format is not None:
+            return self.format
+        suffix = Path(self.path).suffix.lower()
+        if suffix == ".xls":
+            raise ValueError(
+                f"{self.path}: the old .xls format cannot be read; re-save it as .xlsx or CSV"
+            )
+        if suffix not in _FORMAT_BY_SUFFIX:
+            known = ", ".join(_FORMAT_BY_SUFFIX)
+            raise ValueError(
+                f"cannot tell the format of {self.path} from its suffix (known: {known}); "
+                "set format: csv or format: xlsx"
+            )
+        return "csv" if _FORMAT_BY_SUFFIX[suffix] == "csv" else "xlsx"
+
+
+def settings_from_connection(connection: Any, base_dir: Path) -> SpreadsheetSettings:
+    """Validate a source's ``connection:`` block; a relative ``path`` starts at ``base_dir``.
+
+    Raises :class:`ConfigError` with one line per problem, each naming its key,
+    e.g. ``connection.header_row: Input should be greater than or equal to 1``.
+    """
+    if not isinstance(connection, dict):
+        raise ConfigError(
+            f"connection: expected a mapping with at least path:, got {type(connection).__name__}"
+        )
+    try:
+        settings = SpreadsheetSettings.model_validate(connection)
+    except ValidationError as e:
+        raise ConfigError(_describe(e)) from e
+    path = Path(settings.path).expanduser()
+    if not path.is_absolute():
+        path = base_dir / path
+    return settings.model_copy(update={"path": str(path)})
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        if item["type"] == "extra_forbidden":
+            allowed = ", ".join(SpreadsheetSettings.model_fields)
+            message = f"unknown key (allowed: {allowed})"
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
+    return "\n".join(lines)

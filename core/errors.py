@@ -1,0 +1,103 @@
+"""Errors typed by what the runner should do with them.
+
+``ConfigError`` and ``SourceRejected`` are fatal (a person must fix something),
+``SourceUnavailable`` is worth a retry, ``InvalidRecord`` sends one record to
+quarantine while the run goes on. Every message passes through
+:func:`redact` so a secret never reaches a log line, a report or the database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_registered_secrets: set[str] = set()
+_SECRET_ENV_HINTS = ("PASSWORD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "CREDENTIAL")
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]+:)(?P<pw>[^@\s]+)@")
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret value so that :func:`redact` masks it everywhere."""
+    if value and len(value) >= 4:
+        _registered_secrets.add(value)
+
+
+def _environment_secrets() -> Iterable[str]:
+    for key, value in os.environ.items():
+        if value and len(value) >= 4 and any(h in key.upper() for h in _SECRET_ENV_HINTS):
+            yield value
+
+
+def redact(text: str) -> str:
+    """Mask registered secrets, secret-looking env values and URL passwords in ``text``."""
+    text = _URL_PASSWORD.sub(r"\g<scheme>***@", text)
+    for secret in sorted({*_registered_secrets, *_environment_secrets()}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+class HubError(Exception):
+    """Base of every error crm-hub raises on purpose; its message is already redacted."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ConfigError(HubError):
+    """The user must fix a file, a setting or a command line; retrying cannot help."""
+
+    exit_code = 2
+
+
+class InputFileError(ConfigError):
+    """A file given to crm-hub cannot be read as promised: names the file, line and problem."""
+
+    def __init__(self, path: str, problem: str, line: int | None = None) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {problem}")
+        self.path = path
+        self.line = line
+        self.problem = problem
+
+
+class SourceUnavailable(HubError):
+    """The source did not answer as it should right now (timeouts, 429, 5xx): retry later."""
+
+
+class SourceRejected(HubError):
+    """The source refused the request (bad credentials, missing permission): fatal."""
+
+
+class ReconciliationError(HubError):
+    """A run's ledger does not add up: something was lost or counted twice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a record cannot be accepted: the field, what was wrong, which check said so."""
+
+    field: str
+    reason: str
+    check: str = "mapping"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "reason": redact(self.reason), "check": self.check}
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+class InvalidRecord(HubError):
+    """One record cannot be accepted; it goes to quarantine with every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems

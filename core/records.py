@@ -1,0 +1,27 @@
+"""What a connector yields: a raw record, untouched, with where it came from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RawRecord(BaseModel):
+    """One record as the source gave it.
+
+    ``position`` is the stream state to save once this record is staged, so a
+    run killed right after it resumes from here; ``line`` points a person at
+    the record in the source (a spreadsheet row, a message UID) in errors.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    stream: str
+    source_id: str | None
+    updated_at: datetime | None = None
+    payload: dict[str, Any]
+    position: dict[str, Any] | None = None
+    line: int | None = Field(default=None, description="row or record number in the source")

@@ -1,0 +1,112 @@
+"""Standardise one record in the flat form (``core.customer.CANONICAL_COLUMNS`` + attributes)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from core.standardise.country import standardise_country
+from core.standardise.dates import DateOrder, parse_date
+from core.standardise.email import standardise_email
+from core.standardise.names import detect_script, split_full_name, standardise_name
+from core.standardise.phone import standardise_phone
+from core.standardise.text import normalise_text
+
+
+@dataclass(frozen=True, slots=True)
+class StandardiseOptions:
+    """What a source leaves implicit: the country of its local phone numbers and its date order.
+
+    ``StandardiseOptions(default_region="DE", date_order="dmy")`` reads ``"030 1234567"``
+    as a Berlin number and ``"03/05/1990"`` as 3 May.
+    """
+
+    default_region: str = "CN"
+    date_order: DateOrder = "dmy"
+
+
+def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[str, Any]:
+    """Return a new flat record in standard form; the input is left as it is.
+
+    Every string is NFKC-normalised with whitespace collapsed and a blank one becomes
+    ``None``; ``email``, ``phone`` and ``country`` are standardised, ``birth_date``
+    becomes ``"YYYY-MM-DD"``, ``postcode`` is uppercased, ``source_id`` is text.
+    Names lose their titles; a missing full name is built from the parts
+    (``张`` + ``伟`` → ``"张伟"``, ``Jane`` + ``Doe`` → ``"Jane Doe"``) and missing parts
+    are split from the full name (``"Doe, Jane"`` → given ``Jane``, family ``Doe``, full
+    ``"Jane Doe"``). ``name_script`` and ``name_latin`` describe the full name. A value
+    that cannot be standardised stays in its cleaned form for the quality checks:
+    ``{"phone": "n/a"}`` keeps ``"n/a"``. Other keys only get the text clean-up.
+    """
+    out = {
+        key: (normalise_text(value) or None) if isinstance(value, str) else value
+        for key, value in flat.items()
+    }
+    if "source_id" in out:
+        out["source_id"] = _as_text(out["source_id"])
+    if "email" in out:
+        out["email"] = standardise_email(_as_text(out["email"]))
+    if "phone" in out:
+        out["phone"] = standardise_phone(_as_text(out["phone"]), options.default_region)
+    if "country" in out:
+        out["country"] = standardise_country(_as_text(out["country"]))
+    if "postcode" in out:
+        postcode = _as_text(out["postcode"])
+        out["postcode"] = postcode.upper() if postcode else None
+    if "birth_date" in out:
+        out["birth_date"] = _iso_date(out["birth_date"], options)
+    _standardise_names(out)
+    return out
+
+
+def _as_text(value: Any) -> str | None:
+    """Spreadsheets hand over numbers: ``13800138000.0`` is the text ``"13800138000"``."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    return normalise_text(str(value)) or None
+
+
+def _iso_date(value: Any, options: StandardiseOptions) -> Any:
+    """``"1990年3月5日"`` → ``"1990-03-05"``; an unreadable date stays for quality to report."""
+    try:
+        parsed = parse_date(value, options.date_order)
+    except ValueError:
+        return value
+    return parsed.isoformat() if parsed else None
+
+
+def _standardise_names(out: dict[str, Any]) -> None:
+    given = _name_part(out.get("given_name"))
+    family = _name_part(out.get("family_name"))
+    full = _as_text(out.get("full_name"))
+    if full is None and (given or family):
+        full = _join_name(given, family)
+    elif full is not None and given is None and family is None:
+        given, family = split_full_name(full)  # before standardise_name drops "张 伟"'s space
+        if "," in full and (given or family):  # "Doe, Jane" is a sort key, not how it is said
+            full = _join_name(given, family)
+    form = standardise_name(full)
+    out["given_name"] = given
+    out["family_name"] = family
+    out["full_name"] = form.text if form else None
+    out["name_script"] = form.script if form else None
+    out["name_latin"] = form.latin if form else None
+
+
+def _name_part(value: Any) -> str | None:
+    form = standardise_name(_as_text(value))
+    return form.text if form else None
+
+
+def _join_name(given: str | None, family: str | None) -> str:
+    """Han names are written family first without a space; others given first with one."""
+    han = f"{family or ''}{given or ''}"
+    if detect_script(han) == "han":
+        return han
+    return " ".join(part for part in (given, family) if part)

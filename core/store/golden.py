@@ -1,0 +1,151 @@
+"""Golden records, cross references, history and the change feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.store.staging import RecordKey
+from core.store.tables import change_event, golden_history, golden_record, xref
+from core.store.upsert import chunked, upsert
+
+
+class GoldenRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    # -- reading -----------------------------------------------------------------
+    def get(self, golden_id: str) -> sa.Row[Any] | None:
+        return self._c.execute(
+            sa.select(golden_record).where(golden_record.c.golden_id == golden_id)
+        ).first()
+
+    def get_many(self, golden_ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
+        found: dict[str, sa.Row[Any]] = {}
+        for chunk in chunked(sorted(set(golden_ids))):
+            for row in self._c.execute(
+                sa.select(golden_record).where(golden_record.c.golden_id.in_(chunk))
+            ):
+                found[row.golden_id] = row
+        return found
+
+    def resolve_alias(self, golden_id: str) -> sa.Row[Any] | None:
+        """Follow ``merged_into`` so that an ID that lost a merge still resolves."""
+        seen: set[str] = set()
+        row = self.get(golden_id)
+        while row is not None and row.status == "merged" and row.merged_into not in seen:
+            seen.add(row.golden_id)
+            row = self.get(row.merged_into)
+        return row
+
+    def links(self, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
+        by_source: dict[str, list[str]] = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
+        found: dict[RecordKey, str] = {}
+        for source, ids in by_source.items():
+            for chunk in chunked(ids):
+                for row in self._c.execute(
+                    sa.select(xref.c.source, xref.c.source_id, xref.c.golden_id).where(
+                        xref.c.source == source, xref.c.source_id.in_(chunk)
+                    )
+                ):
+                    found[(row.source, row.source_id)] = row.golden_id
+        return found
+
+    def members(self, golden_ids: Iterable[str]) -> dict[str, list[RecordKey]]:
+        found: dict[str, list[RecordKey]] = {}
+        for chunk in chunked(sorted(set(golden_ids))):
+            for row in self._c.execute(
+                sa.select(xref.c.golden_id, xref.c.source, xref.c.source_id)
+                .where(xref.c.golden_id.in_(chunk))
+                .order_by(xref.c.source, xref.c.source_id)
+            ):
+                found.setdefault(row.golden_id, []).append((row.source, row.source_id))
+        return found
+
+    def count(self, status: str | None = "active") -> int:
+        query = sa.select(sa.func.count()).select_from(golden_record)
+        if status is not None:
+            query = query.where(golden_record.c.status == status)
+        return int(self._c.execute(query).scalar_one())
+
+    def iter_active(self, batch_size: int = 1000) -> Iterator[sa.Row[Any]]:
+        """Active golden records in ID order, read in keyset pages (constant memory)."""
+        last = ""
+        while True:
+            rows = list(
+                self._c.execute(
+                    sa.select(golden_record)
+                    .where(golden_record.c.status == "active", golden_record.c.golden_id > last)
+                    .order_by(golden_record.c.golden_id)
+                    .limit(batch_size)
+                )
+            )
+            yield from rows
+            if len(rows) < batch_size:
+                return
+            last = rows[-1].golden_id
+
+    def all_links(self) -> Iterator[sa.Row[Any]]:
+        yield from self._c.execute(sa.select(xref).order_by(xref.c.source, xref.c.source_id))
+
+    # -- writing -----------------------------------------------------------------
+    def save_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write golden records (full rows, as in the table) in one statement."""
+        upsert(self._c, golden_record, rows, key=("golden_id",))
+
+    def record_history(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert(self._c, golden_history, rows, key=("golden_id", "version"))
+
+    def emit_many(self, events: Sequence[dict[str, Any]]) -> None:
+        """Append change events; their sequence numbers follow the order given."""
+        if events:
+            self._c.execute(sa.insert(change_event), list(events))
+
+    def link_many(
+        self, links: Sequence[tuple[RecordKey, str]], *, method: str, run_id: int, at: datetime
+    ) -> None:
+        """Point each source record at its golden ID (insert or move the cross reference)."""
+        rows = [
+            {
+                "source": source,
+                "source_id": source_id,
+                "golden_id": golden_id,
+                "method": method,
+                "run_id": run_id,
+                "linked_at": at,
+            }
+            for (source, source_id), golden_id in links
+        ]
+        upsert(self._c, xref, rows, key=("source", "source_id"))
+
+    def unlink(self, keys: Sequence[RecordKey]) -> None:
+        by_source: dict[str, list[str]] = {}
+        for source, source_id in keys:
+            by_source.setdefault(source, []).append(source_id)
+        for source, ids in by_source.items():
+            for chunk in chunked(ids):
+                self._c.execute(
+                    sa.delete(xref).where(xref.c.source == source, xref.c.source_id.in_(chunk))
+                )
+
+    # -- the change feed -------------------------------------------------------------
+    def events_since(self, seq: int, limit: int = 1000) -> list[sa.Row[Any]]:
+        return list(
+            self._c.execute(
+                sa.select(change_event)
+                .where(change_event.c.seq > seq)
+                .order_by(change_event.c.seq)
+                .limit(limit)
+            )
+        )
+
+    def event_count(self, run_id: int | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(change_event)
+        if run_id is not None:
+            query = query.where(change_event.c.run_id == run_id)
+        return int(self._c.execute(query).scalar_one())

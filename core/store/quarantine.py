@@ -1,0 +1,73 @@
+"""Records that failed mapping or validation, kept with every reason until fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.store.tables import quarantine
+from core.store.upsert import chunked, upsert
+
+
+class QuarantineRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._c = connection
+
+    def seen(self, source: str, record_keys: Sequence[str]) -> dict[str, tuple[int, int | None]]:
+        """For open entries: the run that last saw each key, and at which line."""
+        t = quarantine.c
+        found: dict[str, tuple[int, int | None]] = {}
+        for chunk in chunked(record_keys):
+            for row in self._c.execute(
+                sa.select(t.record_key, t.seen_run_id, t.line).where(
+                    t.source == source, t.record_key.in_(chunk), t.status == "open"
+                )
+            ):
+                found[row.record_key] = (row.seen_run_id, row.line)
+        return found
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            update = [c for c in rows[0] if c not in ("source", "record_key", "first_run_id")]
+            upsert(self._c, quarantine, rows, key=("source", "record_key"), update=update)
+
+    def resolve(self, source: str, record_keys: Sequence[str]) -> int:
+        """Close open entries whose record now passed; return how many were closed."""
+        t = quarantine.c
+        closed = 0
+        for chunk in chunked(record_keys):
+            result = self._c.execute(
+                sa.update(quarantine)
+                .where(t.source == source, t.record_key.in_(chunk), t.status == "open")
+                .values(status="resolved")
+            )
+            closed += int(result.rowcount or 0)
+        return closed
+
+    def open_entries(self, source: str | None = None, limit: int | None = None) -> list[Any]:
+        t = quarantine.c
+        query = sa.select(quarantine).where(t.status == "open").order_by(t.source, t.record_key)
+        if source is not None:
+            query = query.where(t.source == source)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self._c.execute(query))
+
+    def count(self, source: str | None = None, status: str = "open") -> int:
+        t = quarantine.c
+        query = sa.select(sa.func.count()).select_from(quarantine).where(t.status == status)
+        if source is not None:
+            query = query.where(t.source == source)
+        return int(self._c.execute(query).scalar_one())
+
+    def seen_count(self, source: str, run_id: int) -> int:
+        """Entries of ``source`` seen by ``run_id``: the ledger's cross-check."""
+        t = quarantine.c
+        query = (
+            sa.select(sa.func.count())
+            .select_from(quarantine)
+            .where(t.source == source, t.seen_run_id == run_id)
+        )
+        return int(self._c.execute(query).scalar_one())

@@ -1,0 +1,188 @@
+"""The store's tables. Schema changes go through Alembic migrations (``migrations/``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    }
+)
+
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+Stamp = sa.DateTime(timezone=True)
+
+run = sa.Table(
+    "run",
+    metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("sources", Json, nullable=False),
+    sa.Column("started_at", Stamp, nullable=False),
+    sa.Column("finished_at", Stamp),
+    sa.Column("message", sa.Text),
+    sa.Column("golden_created", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("golden_updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("golden_merged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("golden_deleted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("events", sa.Integer, nullable=False, server_default="0"),
+)
+
+run_source = sa.Table(
+    "run_source",
+    metadata,
+    sa.Column("run_id", sa.ForeignKey("run.run_id"), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("read", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("staged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("quarantined", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("deleted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pending", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("message", sa.Text),
+)
+
+source_record = sa.Table(
+    "source_record",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Column("stream", sa.String(64), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("record", Json, nullable=False),
+    sa.Column("source_updated_at", Stamp),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("line", sa.Integer),
+    sa.Column("first_run_id", sa.Integer, nullable=False),
+    sa.Column("seen_run_id", sa.Integer, nullable=False),
+    sa.Column("changed_run_id", sa.Integer, nullable=False),
+    sa.Column("changed_at", Stamp, nullable=False),
+    sa.Column("resolve_pending", sa.Boolean, nullable=False),
+    sa.Index(None, "source", "seen_run_id"),
+    sa.Index(None, "resolve_pending"),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("record_key", sa.String(255), primary_key=True),
+    sa.Column("source_id", sa.String(255)),
+    sa.Column("stream", sa.String(64), nullable=False),
+    sa.Column("line", sa.Integer),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("payload_hash", sa.String(64), nullable=False),
+    sa.Column("reasons", Json, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("first_run_id", sa.Integer, nullable=False),
+    sa.Column("seen_run_id", sa.Integer, nullable=False),
+    sa.Column("seen_at", Stamp, nullable=False),
+    sa.Index(None, "source", "status"),
+)
+
+sync_state = sa.Table(
+    "sync_state",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("stream", sa.String(64), primary_key=True),
+    sa.Column("state", Json, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("updated_at", Stamp, nullable=False),
+)
+
+golden_record = sa.Table(
+    "golden_record",
+    metadata,
+    sa.Column("golden_id", sa.String(32), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("merged_into", sa.String(32)),
+    sa.Column("record", Json, nullable=False),
+    sa.Column("provenance", Json, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_run_id", sa.Integer, nullable=False),
+    sa.Column("updated_run_id", sa.Integer, nullable=False),
+    sa.Column("created_at", Stamp, nullable=False),
+    sa.Column("updated_at", Stamp, nullable=False),
+)
+
+xref = sa.Table(
+    "xref",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Column("golden_id", sa.String(32), nullable=False, index=True),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("linked_at", Stamp, nullable=False),
+)
+
+block_key = sa.Table(
+    "block_key",
+    metadata,
+    sa.Column("blocking_key", sa.String(255), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Index(None, "source", "source_id"),
+)
+
+match_decision = sa.Table(
+    "match_decision",
+    metadata,
+    sa.Column("left_key", sa.String(320), primary_key=True),
+    sa.Column("right_key", sa.String(320), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("explanation", Json, nullable=False),
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("decided_by", sa.String(64), nullable=False),
+    sa.Column("run_id", sa.Integer),
+    sa.Column("decided_at", Stamp, nullable=False),
+)
+
+review_task = sa.Table(
+    "review_task",
+    metadata,
+    sa.Column("task_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("left_key", sa.String(320), nullable=False),
+    sa.Column("right_key", sa.String(320), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_run_id", sa.Integer, nullable=False),
+    sa.Column("resolved_by", sa.String(64)),
+    sa.Column("resolved_at", Stamp),
+    sa.UniqueConstraint("left_key", "right_key"),
+)
+
+golden_history = sa.Table(
+    "golden_history",
+    metadata,
+    sa.Column("golden_id", sa.String(32), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("change", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("record", Json, nullable=False),
+    sa.Column("provenance", Json, nullable=False),
+    sa.Column("members", Json, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("recorded_at", Stamp, nullable=False),
+)
+
+change_event = sa.Table(
+    "change_event",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("golden_id", sa.String(32), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("recorded_at", Stamp, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Entry points: the ``crmhub`` command line (and, later, the read API server)."""

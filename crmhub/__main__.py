@@ -1,0 +1,3 @@
+from crmhub.cli import main
+
+raise SystemExit(main())

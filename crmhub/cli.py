@@ -1,0 +1,248 @@
+"""The ``crmhub`` command line.
+
+Exit codes: 0 the job succeeded, 1 the run failed (e.g. its ledger does not
+add up, a source failed), 2 a usage, config or input-file error the user must
+fix. Errors are one line on stderr, never a traceback, and never hold secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import click
+import typer
+
+from core.errors import ConfigError, HubError, redact
+from core.settings import HubConfig, load_config
+from crmhub import console
+
+app = typer.Typer(
+    name="crmhub",
+    help="Pull customer data together, check it, and keep one golden record per customer.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+golden_app = typer.Typer(help="Read golden records.", no_args_is_help=True)
+app.add_typer(golden_app, name="golden")
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="CRMHUB_CONFIG",
+        help="hub.yaml to use (default: ./hub.yaml, or $CRMHUB_CONFIG).",
+    ),
+]
+DEFAULT_CONFIG = Path("hub.yaml")
+
+
+def _config(path: Path) -> HubConfig:
+    return load_config(path)
+
+
+def _engine(config: HubConfig):  # type: ignore[no-untyped-def]
+    from pipeline.sync import open_store
+
+    return open_store(config)
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    console.setup_logging(verbose)
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the demo store and reports.")
+    ] = Path("crmhub-demo"),
+) -> None:
+    """Run the bundled sample (three systems, dirty overlapping customers) into SQLite."""
+    from pipeline.demo import run_demo
+
+    with console.progress_bars() as progress:
+        outcome = run_demo(directory, progress=progress)  # type: ignore[arg-type]
+    ledger = outcome.result.ledger
+    console.out.print(console.ledger_table(ledger))
+    console.out.print(console.golden_table(ledger))
+    read, staged = ledger.total("read"), ledger.total("staged")
+    unchanged, quarantined = ledger.total("unchanged"), ledger.total("quarantined")
+    verdict = "adds up" if read == unchanged + staged + quarantined else "DOES NOT ADD UP"
+    console.out.print(
+        f"read {read} = unchanged {unchanged} + staged {staged} + quarantined {quarantined}"
+        f" ({verdict}); {ledger.golden_created} golden records created"
+    )
+    console.out.print(f"store:   {outcome.store_path}")
+    console.out.print(f"summary: {outcome.summary_path}")
+    console.out.print(f"export:  {outcome.export_path}")
+    console.out.print(f"config:  {outcome.config_path}")
+    if not outcome.result.ok:
+        _fail(outcome.result.problems)
+
+
+@app.command()
+def sync(
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+) -> None:
+    """Run the configured sources: extract, map, validate, stage, resolve, publish."""
+    from pipeline.sync import sync as run_sync
+
+    hub = _config(config)
+    with console.progress_bars() as progress:
+        result = run_sync(hub, source_names=source, progress=progress)  # type: ignore[arg-type]
+    if result.resumed:
+        console.err.print(f"resumed interrupted run {result.ledger.run_id}")
+    console.out.print(console.ledger_table(result.ledger))
+    console.out.print(console.golden_table(result.ledger))
+    if not result.ok:
+        _fail(result.problems)
+
+
+app.command("run", help="Same as sync.")(sync)
+
+
+@app.command()
+def dedupe(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="source_id,golden_id CSV.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Mapping YAML (not needed for files with the canonical columns).",
+        ),
+    ] = None,
+    region: Annotated[str, typer.Option(help="Default phone region (ISO 3166).")] = "CN",
+    date_order: Annotated[
+        str, typer.Option(help="dmy, mdy or ymd for dates like 03/05/1990.")
+    ] = "dmy",
+) -> None:
+    """Deduplicate one file: one output line per input record, rejects listed with reasons."""
+    from pipeline.dedupe import dedupe_file
+
+    if date_order not in ("dmy", "mdy", "ymd"):
+        raise ConfigError(f"--date-order: expected dmy, mdy or ymd, got {date_order!r}")
+    order: Literal["dmy", "mdy", "ymd"] = date_order  # type: ignore[assignment]
+    with console.progress_bars() as progress:
+        result = dedupe_file(
+            input_file,
+            output,
+            mapping=mapping,
+            default_region=region.upper(),
+            date_order=order,
+            progress=progress,  # type: ignore[arg-type]
+        )
+    console.out.print(
+        f"{result.records} records → {result.clusters} customers; "
+        f"{result.rejected} rejected (see {result.rejects})"
+    )
+    console.out.print(f"output: {result.output}")
+    if not result.sync.ok:
+        _fail(result.sync.problems)
+
+
+@golden_app.command("show")
+def golden_show(
+    golden_id: Annotated[str, typer.Argument(metavar="ID")],
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Show a golden record with the source of every field (merged-away IDs redirect)."""
+    from rich.table import Table
+
+    from pipeline.views import golden_view
+
+    view = golden_view(_engine(_config(config)), golden_id)
+    if view.golden_id != view.asked_for:
+        console.out.print(f"{view.asked_for} was merged into {view.golden_id}")
+    table = Table(title=f"{view.golden_id} (version {view.version}, {view.status})")
+    for column in ("field", "value", "from"):
+        table.add_column(column)
+    for name, value in view.record.items():
+        origin = view.provenance.get(name, {})
+        table.add_row(name, str(value), f"{origin.get('source', '')}:{origin.get('source_id', '')}")
+    console.out.print(table)
+    console.out.print("members: " + ", ".join(f"{s}:{i}" for s, i in view.members))
+    for h in view.history:
+        console.out.print(f"  v{h['version']} {h['change']} (run {h['run_id']}, {h['at']})")
+
+
+@golden_app.command("export")
+def golden_export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Stream every active golden record as CSV or JSON lines."""
+    from pipeline.export import export_golden
+
+    if fmt not in ("csv", "jsonl"):
+        raise ConfigError(f"--format: expected csv or jsonl, got {fmt!r}")
+    engine = _engine(_config(config))
+    if output is None:
+        count = export_golden(engine, sys.stdout, fmt)  # type: ignore[arg-type]
+    else:
+        with output.open("w", newline="", encoding="utf-8") as out:
+            count = export_golden(engine, out, fmt)  # type: ignore[arg-type]
+        console.err.print(f"{count} golden records written to {output}")
+
+
+@app.command()
+def status(
+    config: ConfigOption = DEFAULT_CONFIG,
+    limit: Annotated[int, typer.Option(help="How many recent runs.")] = 5,
+) -> None:
+    """The last runs with their ledgers, and what the store holds."""
+    from pipeline.views import recent_runs, store_totals
+
+    engine = _engine(_config(config))
+    runs = recent_runs(engine, limit)
+    if not runs:
+        console.out.print("no runs yet")
+    for ledger in reversed(runs):
+        console.out.print(console.ledger_table(ledger))
+    totals = store_totals(engine)
+    console.out.print(
+        f"store: {totals.source_records} source records, {totals.quarantined} quarantined, "
+        f"{totals.golden_active} golden records ({totals.golden_merged} merged away), "
+        f"{totals.reviews_open} open reviews, {totals.events} change events"
+    )
+
+
+def _fail(problems: list[str]) -> None:
+    for problem in problems:
+        console.err.print(f"error: {redact(problem)}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map every expected failure to a one-line message and an exit code."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    try:
+        app(args=argv, prog_name="crmhub", standalone_mode=False)
+    except HubError as e:
+        console.err.print(f"error: {e}", markup=False, highlight=False)
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return int(e.exit_code or 0)
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        console.err.print("aborted")
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    return 0

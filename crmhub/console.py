@@ -1,0 +1,99 @@
+"""Terminal output: rich tables and progress bars on stderr/stdout, one place."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core.errors import redact
+from core.ledger import RunLedger
+
+out = Console()
+err = Console(stderr=True)
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def setup_logging(verbose: bool) -> None:
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+    handler.addFilter(_RedactingFilter())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    for noisy in ("great_expectations", "alembic", "sqlalchemy"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@contextmanager
+def progress_bars() -> Iterator[object]:
+    """A callback ``progress(stage, source, n)`` drawing one bar per stage and source."""
+    interactive = err.is_terminal and sys.stderr.isatty()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not interactive,
+        transient=False,
+    ) as bars:
+        tasks: dict[str, object] = {}
+
+        def advance(stage: str, source: str, amount: int) -> None:
+            label = f"{stage} {source}".strip()
+            if label not in tasks:
+                tasks[label] = bars.add_task(label, total=None)
+            bars.advance(tasks[label], amount)  # type: ignore[arg-type]
+
+        yield advance
+
+
+def ledger_table(ledger: RunLedger) -> Table:
+    table = Table(title=f"run {ledger.run_id} ({ledger.kind}): {ledger.status}")
+    for column in ("source", "read", "unchanged", "staged", "quarantined", "deleted", "status"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for s in ledger.source_ledgers:
+        table.add_row(
+            s.source,
+            str(s.read),
+            str(s.unchanged),
+            str(s.staged),
+            str(s.quarantined),
+            str(s.deleted),
+            s.status,
+        )
+    if len(ledger.source_ledgers) > 1:
+        table.add_row(
+            "total",
+            *(
+                str(ledger.total(f))
+                for f in ("read", "unchanged", "staged", "quarantined", "deleted")
+            ),
+            "",
+            style="bold",
+        )
+    return table
+
+
+def golden_table(ledger: RunLedger) -> Table:
+    table = Table(title="golden records")
+    for column in ("created", "updated", "merged away", "deleted", "change events"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(ledger.golden_created),
+        str(ledger.golden_updated),
+        str(ledger.golden_merged),
+        str(ledger.golden_deleted),
+        str(ledger.events),
+    )
+    return table

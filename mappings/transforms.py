@@ -1,0 +1,448 @@
+"""The transforms a mapping field may apply, each a small pure function registered by name.
+
+A step is written as its name (``trim``) or as a one-key mapping from its name
+to its argument (``{join: " "}``, ``{parse_date: "%d.%m.%Y"}``). Arguments are
+checked when the mapping is loaded; each transform is then built once into a
+plain function, so nothing is interpreted per record.
+
+Text transforms (``trim``, ``lower``, ``parse_date``, ``lookup`` …) apply to
+each item when the value is a list (``from: [a, b]`` or after ``split``) and
+pass ``None`` through. ``join`` and ``first_non_empty`` combine a list into one
+value. A value a transform cannot handle raises :class:`TransformFailure`; the
+interpreter records it as a :class:`~core.errors.Problem` on the field and
+goes on with the next field.
+
+=================  =============================  ===========================================
+name               argument                       does
+=================  =============================  ===========================================
+trim               —                              strip surrounding whitespace
+lower / upper      —                              change case
+digits_only        —                              keep the digits 0-9 only
+null_if            list of values                 treat these values (trimmed) as missing
+split              separator                      text → list of trimmed, non-empty parts
+join               separator                      list → text, skipping empty parts
+first_non_empty    —                              list → its first non-empty item
+split_name         ``given`` | ``family``         one part of a full name (see below)
+parse_date         strptime format(s)            text → ISO ``YYYY-MM-DD``
+to_bool            —                              yes/no, true/false, 1/0, y/n, 是/否 … → bool
+lookup             {table, default, ignore_case}  value table; ``default``: keep | null | error
+regex_replace      {pattern, replace}             ``re.sub`` (``\\1`` refers to a group)
+phone_region       ISO country code               keep the phone, record its default region
+=================  =============================  ===========================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
+
+Step = Callable[[Any], Any]
+
+
+class TransformFailure(Exception):
+    """A value a transform cannot handle; becomes a Problem on the field being mapped."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class TransformDef:
+    """A registered transform: how to check its argument and build its step function."""
+
+    name: str
+    build: Callable[[Any], Step]
+    usage: str
+    argument: TypeAdapter[Any] | None = None
+    combines: bool = False  # turns a list of values into one value
+
+
+TRANSFORMS: dict[str, TransformDef] = {}
+
+
+def _register(
+    name: str,
+    usage: str,
+    argument: Any = None,
+    *,
+    each: Literal["text", "value", None] = "text",
+    combines: bool = False,
+) -> Callable[[Callable[[Any], Step]], Callable[[Any], Step]]:
+    """Register ``build(argument) -> step``.
+
+    ``each="text"``: the step gets one value as text (lists are mapped item by
+    item, ``None`` and NaN pass through); ``each="value"``: the same but the
+    value as it is; ``None``: the step gets the whole value, lists included.
+    """
+
+    def register(build: Callable[[Any], Step]) -> Callable[[Any], Step]:
+        wrap = {"text": _each_text, "value": _each_value, None: lambda step: step}[each]
+        TRANSFORMS[name] = TransformDef(
+            name=name,
+            build=lambda arg: wrap(build(arg)),
+            usage=usage,
+            argument=None if argument is None else TypeAdapter(argument),
+            combines=combines,
+        )
+        return build
+
+    return register
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (type(value) is float and value != value)
+
+
+def _each_value(step: Step) -> Step:
+    def apply(value: Any) -> Any:
+        if type(value) is list:
+            return [None if _is_missing(item) else step(item) for item in value]
+        return None if _is_missing(value) else step(value)
+
+    return apply
+
+
+def _each_text(step: Step) -> Step:
+    def one(value: Any) -> Any:
+        if type(value) is str:
+            return step(value)
+        text = as_text(value)
+        return None if text is None else step(text)
+
+    def apply(value: Any) -> Any:
+        if type(value) is str:
+            return step(value)
+        if type(value) is list:
+            return [one(item) for item in value]
+        return one(value)
+
+    return apply
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A value quoted for a problem message, cut short when long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_text(value: Any) -> str | None:
+    """One source value as text: numbers without a spurious ``.0``, dates as ISO dates.
+
+    >>> as_text(10115.0), as_text(datetime(1980, 5, 17, 0, 0))
+    ('10115', '1980-05-17')
+    """
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is int:
+        return str(value)
+    if kind is float:
+        if value != value:  # NaN: pandas' empty cell
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if kind is bool:
+        raise TransformFailure(f"expected text, got the yes/no value {value}")
+    if isinstance(value, list | tuple):
+        raise TransformFailure(
+            f"expected one value, got a list of {len(value)} ({show(value)}); "
+            "combine it with first_non_empty or join"
+        )
+    if isinstance(value, dict):
+        raise TransformFailure(f"expected one value, got an object with keys {sorted(value)}")
+    return str(value)
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value.strip()
+    return type(value) is float and value != value
+
+
+# --- text --------------------------------------------------------------------------------------
+
+
+@_register("trim", "trim")
+def _trim(_: None) -> Step:
+    return str.strip
+
+
+@_register("lower", "lower")
+def _lower(_: None) -> Step:
+    return str.lower
+
+
+@_register("upper", "upper")
+def _upper(_: None) -> Step:
+    return str.upper
+
+
+@_register("digits_only", "digits_only")
+def _digits_only(_: None) -> Step:
+    non_digits = re.compile(r"[^0-9]")
+    return lambda text: non_digits.sub("", text)
+
+
+@_register("null_if", '{null_if: ["", "-", "n/a"]}', list[str])
+def _null_if(values: list[str]) -> Step:
+    missing = frozenset(v.strip() for v in values)
+
+    def null_if(text: str) -> Any:
+        return None if text.strip() in missing else text
+
+    return null_if
+
+
+class RegexReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: re.Pattern[str]
+    replace: str = ""
+
+    @field_validator("replace")
+    @classmethod
+    def _groups_exist(cls, value: str, info: ValidationInfo) -> str:
+        pattern = info.data.get("pattern")
+        if pattern is not None:
+            try:
+                pattern.sub(value, "")
+            except re.error as e:
+                raise ValueError(f"bad replacement {value!r}: {e}") from e
+        return value
+
+
+@_register("regex_replace", '{regex_replace: {pattern: "[^0-9+]", replace: ""}}', RegexReplace)
+def _regex_replace(arg: RegexReplace) -> Step:
+    pattern, replace = arg.pattern, arg.replace
+    return lambda text: pattern.sub(replace, text)
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+Separator = Annotated[str, Field(min_length=1)]
+
+
+def _must(check: Callable[[str], bool], expected: str) -> AfterValidator:
+    def validate(value: str) -> str:
+        if not check(value):
+            raise ValueError(f"expected {expected}, got {value!r}")
+        return value
+
+    return AfterValidator(validate)
+
+
+@_register("split", '{split: ","}', Separator, each=None)
+def _split(separator: str) -> Step:
+    def split(value: Any) -> Any:
+        if value is None:
+            return None
+        items = value if type(value) is list else [value]
+        parts = []
+        for item in items:
+            if _is_missing(item):
+                continue
+            for part in as_text(item).split(separator):
+                part = part.strip()
+                if part:
+                    parts.append(part)
+        return parts
+
+    return split
+
+
+@_register("join", '{join: " "}', str, each=None, combines=True)
+def _join(separator: str) -> Step:
+    def join(value: Any) -> Any:
+        if type(value) is not list:
+            return value
+        parts = [as_text(item).strip() for item in value if not _is_empty(item)]
+        return separator.join(parts) if parts else None
+
+    return join
+
+
+@_register("first_non_empty", "first_non_empty", each=None, combines=True)
+def _first_non_empty(_: None) -> Step:
+    def first_non_empty(value: Any) -> Any:
+        if type(value) is not list:
+            return value
+        for item in value:
+            if not _is_empty(item):
+                return item
+        return None
+
+    return first_non_empty
+
+
+# --- names, dates, booleans ----------------------------------------------------------------------
+
+_CJK = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ebef ]+$")
+
+
+def split_full_name(name: str) -> tuple[str | None, str | None]:
+    """``(given, family)`` by a simple rule; the standardiser does the careful work later.
+
+    "Family, Given" when there is a comma; in CJK script the first character
+    (or the first word, when there are spaces) is the family name; otherwise
+    the last word is.
+
+    >>> split_full_name("Wei Zhang"), split_full_name("张伟"), split_full_name("Müller, Anna")
+    (('Wei', 'Zhang'), ('伟', '张'), ('Anna', 'Müller'))
+    """
+    name = " ".join(name.split())
+    if not name:
+        return None, None
+    if "," in name:
+        family, _, given = name.partition(",")
+        return given.strip() or None, family.strip() or None
+    if _CJK.match(name):
+        family, _, given = name.partition(" ") if " " in name else (name[0], "", name[1:])
+        return given or None, family
+    given, _, family = name.rpartition(" ")
+    return given or None, family
+
+
+@_register("split_name", "{split_name: given} or {split_name: family}", Literal["given", "family"])
+def _split_name(part: str) -> Step:
+    index = 0 if part == "given" else 1
+    return lambda text: split_full_name(text)[index]
+
+
+DateFormat = Annotated[str, _must(lambda f: "%" in f, "a strptime format such as %d.%m.%Y")]
+
+
+@_register(
+    "parse_date",
+    '{parse_date: "%d.%m.%Y"} or {parse_date: ["%d.%m.%Y", "%Y-%m-%d"]}',
+    DateFormat | Annotated[list[DateFormat], Field(min_length=1)],
+    each="value",
+)
+def _parse_date(formats: str | list[str]) -> Step:
+    formats = [formats] if isinstance(formats, str) else formats
+    shown = " or ".join(repr(f) for f in formats)
+
+    @lru_cache(maxsize=65_536)  # birth dates repeat: a cache hit is far cheaper than strptime
+    def iso_date(text: str) -> str | None:
+        for fmt in formats:
+            try:
+                return datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        return None
+
+    def parse_date(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        text = as_text(value).strip()
+        if not text:
+            return None
+        iso = iso_date(text)
+        if iso is None:
+            raise TransformFailure(f"{show(value)} is not a date in the format {shown}")
+        return iso
+
+    return parse_date
+
+
+_BOOLEANS = {
+    **dict.fromkeys(("true", "t", "yes", "y", "1", "on", "ja", "j", "是"), True),
+    **dict.fromkeys(("false", "f", "no", "n", "0", "off", "nein", "否"), False),
+}
+
+
+def to_bool(value: Any) -> bool | None:
+    """``True``/``False`` from yes/no, true/false, 1/0, y/n, 是/否 …; empty → ``None``."""
+    if value is None or type(value) is bool:
+        return value
+    text = as_text(value)
+    if text is None or not text.strip():
+        return None
+    result = _BOOLEANS.get(text.strip().lower())
+    if result is None:
+        raise TransformFailure(
+            f"{show(value)} is not a yes/no value (expected one of {', '.join(_BOOLEANS)})"
+        )
+    return result
+
+
+@_register("to_bool", "to_bool", each="value")
+def _to_bool(_: None) -> Step:
+    return to_bool
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+class Lookup(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: dict[str, str | int | float | bool | None]
+    default: Literal["keep", "null", "error"] = "keep"
+    ignore_case: bool = False
+
+    @field_validator("table", mode="before")
+    @classmethod
+    def _keys_are_text(cls, table: Any) -> Any:
+        if not isinstance(table, dict):
+            return table
+        for key in table:
+            if key is None or isinstance(key, bool):
+                raise ValueError(
+                    f"the key {key} was read by YAML as {'null' if key is None else 'a yes/no'} "
+                    'value; quote it (YAML reads NO, yes, on, off, null… specially: write "NO")'
+                )
+        return {as_text(key): value for key, value in table.items()}
+
+
+@_register("lookup", "{lookup: {table: {Deutschland: DE}, default: keep}}", Lookup)
+def _lookup(arg: Lookup) -> Step:
+    fold = str.casefold if arg.ignore_case else None
+    table = {fold(k): v for k, v in arg.table.items()} if fold else dict(arg.table)
+    mode = arg.default
+    known = list(arg.table)
+    listed = ", ".join(known[:10]) + (f" … and {len(known) - 10} more" if len(known) > 10 else "")
+
+    def lookup(text: str) -> Any:
+        found = table.get(fold(text) if fold else text, lookup)
+        if found is not lookup:
+            return found
+        if mode == "keep":
+            return text
+        if mode == "null":
+            return None
+        raise TransformFailure(f"{show(text)} is not in the lookup table (known: {listed})")
+
+    return lookup
+
+
+Region = Annotated[
+    str, _must(re.compile(r"^[A-Z]{2}$").match, "a two-letter ISO country code in capitals (DE)")
+]
+
+
+@_register("phone_region", "{phone_region: DE}", Region, each=None)
+def _phone_region(_: str) -> Step:
+    # The value passes unchanged; the interpreter writes the region next to the phone.
+    return lambda value: value

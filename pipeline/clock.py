@@ -1,0 +1,12 @@
+"""Time comes in from the edge; business logic never calls ``now()`` itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,78 @@
+"""Map, standardise and validate a batch of raw records: accepted or rejected, never dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from core.errors import Problem
+from core.records import RawRecord
+from core.standardise import StandardiseOptions, standardise_flat
+from mappings import Mapping, apply_mapping
+from pipeline.hashing import content_hash
+from quality import BatchValidator
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    raw: RawRecord
+    source_id: str
+    record: dict[str, Any]
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    raw: RawRecord
+    source_id: str | None
+    problems: tuple[Problem, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    accepted: list[Accepted]
+    rejected: list[Rejected]
+
+
+@lru_cache(maxsize=64)
+def _options(region: str, date_order: str) -> StandardiseOptions:
+    return StandardiseOptions(default_region=region, date_order=date_order)  # type: ignore[arg-type]
+
+
+def prepare_batch(
+    raws: Sequence[RawRecord],
+    *,
+    mapping: Mapping,
+    options: StandardiseOptions,
+    validator: BatchValidator,
+    today: date,
+) -> PreparedBatch:
+    """Run every record of the batch through map → standardise → validate."""
+    rejected: list[Rejected] = []
+    candidates: list[tuple[RawRecord, dict[str, Any]]] = []
+    for raw in raws:
+        flat, problems = apply_mapping(mapping, raw.payload)
+        source_id = flat.get("source_id") or raw.source_id
+        if problems:
+            digest = content_hash(raw.payload, {})
+            rejected.append(Rejected(raw, source_id or None, tuple(problems), digest))
+            continue
+        flat["source_id"] = source_id
+        region = flat.pop("phone_region", None) or options.default_region
+        candidates.append((raw, standardise_flat(flat, _options(region, options.date_order))))
+    if not candidates:
+        return PreparedBatch([], rejected)
+    source = raws[0].source
+    result = validator.validate([flat for _, flat in candidates], source=source, today=today)
+    accepted: list[Accepted] = []
+    for (raw, flat), problems in zip(candidates, result.problems, strict=True):
+        digest = content_hash(raw.payload, flat)
+        if problems:
+            rejected.append(Rejected(raw, flat.get("source_id") or None, tuple(problems), digest))
+        else:
+            accepted.append(Accepted(raw, str(flat["source_id"]), flat, digest))
+    return PreparedBatch(accepted, rejected)

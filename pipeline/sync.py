@@ -1,0 +1,220 @@
+"""The main job: every configured source through extract → map → validate → stage, then
+resolve → merge → publish, then the ledger.
+
+Each batch is staged, counted and its stream position saved in one
+transaction. A run killed at any point is resumed by the next call: it keeps
+its run ID, skips what was committed, and ends with the same records, golden
+records and ledger as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from connectors.base import Stream
+from core.errors import ConfigError, HubError, ReconciliationError
+from core.ledger import RunLedger
+from core.records import RawRecord
+from core.settings import HubConfig, SourceConfig
+from core.standardise import StandardiseOptions
+from core.store import UnitOfWork, make_engine, migrate
+from mdm import Matcher, RuleMatcher
+from pipeline.clock import Clock, utc_now
+from pipeline.prepare import prepare_batch
+from pipeline.reconcile import reconcile_source
+from pipeline.resolve import ResolveCounts, resolve_pending
+from pipeline.sources import OpenSource, open_source
+from pipeline.stage import stage_batch
+from quality import BatchValidator
+
+log = logging.getLogger(__name__)
+
+#: progress(stage, source, amount): called with the records done since the last call.
+Progress = Callable[[str, str, int], None]
+
+
+@dataclass
+class SyncResult:
+    ledger: RunLedger
+    resolve: ResolveCounts
+    problems: list[str] = field(default_factory=list)
+    resumed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.ledger.status == "succeeded"
+
+
+def open_store(config: HubConfig) -> Engine:
+    engine = make_engine(config.store_url())
+    migrate(engine)
+    return engine
+
+
+def matcher_for(config: HubConfig) -> Matcher:
+    return RuleMatcher(auto_merge=config.thresholds.auto_merge, review=config.thresholds.review)
+
+
+def sync(
+    config: HubConfig,
+    *,
+    source_names: Sequence[str] | None = None,
+    kind: str = "sync",
+    clock: Clock = utc_now,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+    fail_fast: bool = False,
+) -> SyncResult:
+    """Run the sources (all, or those named).
+
+    A failing source is recorded and the others go on; with ``fail_fast`` its
+    error is raised instead (for one-file jobs such as ``dedupe``).
+    """
+    selected = [config.source(n) for n in source_names] if source_names else list(config.sources)
+    if not selected:
+        raise ConfigError("no sources to run: add one under sources: in the config")
+    opened = [open_source(config, s) for s in selected]
+    engine = engine or open_store(config)
+    names = [s.name for s in selected]
+    with UnitOfWork(engine) as uow:
+        interrupted = uow.runs.interrupted(kind, names)
+        run_id = interrupted or uow.runs.start(kind, names, at=clock())
+        uow.commit()
+    if interrupted:
+        log.warning("resuming interrupted run %s", run_id)
+    runner = _Runner(config, engine, run_id, clock, progress, fail_fast)
+    for source in opened:
+        runner.extract(source)
+    counts = resolve_pending(
+        engine,
+        matcher_for(config),
+        {s.name: s.trust for s in config.sources},
+        run_id=run_id,
+        clock=clock,
+        progress=(lambda n: progress("resolve", "", n)) if progress else None,
+    )
+    problems = runner.close(selected)
+    with UnitOfWork(engine) as uow:
+        ledger = uow.runs.ledger(run_id)
+    return SyncResult(ledger, counts, problems, resumed=interrupted is not None)
+
+
+class _Runner:
+    def __init__(
+        self,
+        config: HubConfig,
+        engine: Engine,
+        run_id: int,
+        clock: Clock,
+        progress: Progress | None,
+        fail_fast: bool,
+    ) -> None:
+        self.config, self.engine, self.run_id = config, engine, run_id
+        self.clock, self.progress, self.fail_fast = clock, progress, fail_fast
+        self.validator = BatchValidator()
+        self.options = StandardiseOptions(
+            default_region=config.default_region, date_order=config.date_order
+        )
+        self.failures: dict[str, str] = {}
+
+    def extract(self, source: OpenSource) -> None:
+        name = source.config.name
+        with UnitOfWork(self.engine) as uow:
+            status = uow.runs.open_source(self.run_id, name)
+            uow.commit()
+        if status != "running":
+            return  # already extracted by the interrupted run this one resumes
+        try:
+            for stream in source.connector.streams():
+                self._extract_stream(source, stream)
+        except HubError as e:
+            log.error("source %s failed: %s", name, e)
+            self.failures[name] = str(e)
+            with UnitOfWork(self.engine) as uow:
+                uow.runs.finish_source(self.run_id, name, "failed", message=str(e))
+                uow.commit()
+            if self.fail_fast:
+                raise
+            return
+        with UnitOfWork(self.engine) as uow:
+            uow.runs.finish_source(self.run_id, name, "staged")
+            uow.commit()
+
+    def _extract_stream(self, source: OpenSource, stream: Stream) -> None:
+        name = source.config.name
+        with UnitOfWork(self.engine) as uow:
+            state = uow.sync_state.get(name, stream.name)
+        batch: list[RawRecord] = []
+        for raw in stream.read(state):
+            batch.append(raw)
+            if len(batch) >= source.config.batch_size:
+                self._stage(source, stream, batch)
+                batch = []
+        if batch:
+            self._stage(source, stream, batch)
+        with UnitOfWork(self.engine) as uow:
+            at = self.clock()
+            uow.sync_state.save(
+                name, stream.name, stream.completed_state(state), run_id=self.run_id, at=at
+            )
+            if stream.cursor_field is None:
+                deleted = uow.staging.mark_vanished(name, self.run_id, at)
+                uow.runs.add_counts(self.run_id, name, deleted=deleted)
+            uow.commit()
+
+    def _stage(self, source: OpenSource, stream: Stream, batch: list[RawRecord]) -> None:
+        at = self.clock()
+        prepared = prepare_batch(
+            batch,
+            mapping=source.mapping,
+            options=self.options,
+            validator=self.validator,
+            today=at.date(),
+        )
+        name = source.config.name
+        with UnitOfWork(self.engine) as uow:
+            counts = stage_batch(uow, name, prepared, run_id=self.run_id, at=at)
+            uow.runs.add_counts(self.run_id, name, **counts.ledger())
+            position = batch[-1].position
+            if position is not None:
+                uow.sync_state.save(name, stream.name, position, run_id=self.run_id, at=at)
+            uow.commit()
+        if self.progress is not None:
+            self.progress("extract", name, len(batch))
+
+    def close(self, sources: Sequence[SourceConfig]) -> list[str]:
+        """Check every source's ledger against the store and finish the run."""
+        problems: list[str] = []
+        with UnitOfWork(self.engine) as uow:
+            for source in sources:
+                if source.name in self.failures:
+                    problems.append(f"source {source.name} failed: {self.failures[source.name]}")
+                    continue
+                pending, found = reconcile_source(uow, source.name, self.run_id)
+                status = "failed" if found or pending else "done"
+                uow.runs.finish_source(
+                    self.run_id,
+                    source.name,
+                    status,
+                    pending=pending,
+                    message="; ".join(found) or None,
+                )
+                problems.extend(found)
+                if pending:
+                    problems.append(f"source {source.name}: {pending} staged records not resolved")
+            status = "failed" if problems else "succeeded"
+            uow.runs.finish(
+                self.run_id, status, at=self.clock(), message="; ".join(problems) or None
+            )
+            uow.commit()
+        return problems
+
+
+def require_reconciled(result: SyncResult) -> None:
+    """Raise when the run's ledger does not add up (for callers that must fail loudly)."""
+    if result.problems:
+        raise ReconciliationError("; ".join(result.problems))

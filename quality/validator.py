@@ -1,0 +1,264 @@
+"""Validate batches of standardised flat customers: Great Expectations first, then pydantic.
+
+GE judges the batch as a whole (a duplicate source id is only visible
+there) and reports failing row positions; we turn those into per-row
+:class:`~core.errors.Problem` lists, since GE itself does not split a batch
+into passing and failing rows. Rows GE accepts are then built into a
+:class:`~core.customer.Customer`, which catches what a column-wise rule
+cannot (an impossible date like 2023-02-30, an email in capitals).
+
+Example:
+    >>> from datetime import date
+    >>> result = validate_rows(
+    ...     [{"source_id": "7", "email": "bob@@example"}], source="shop", today=date(2025, 1, 1)
+    ... )
+    >>> [str(p) for p in result.problems[0]]
+    ["email: 'bob@@example' is not a valid email address"]
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from core.customer import Customer
+from core.errors import HubError, Problem
+from quality.suites import (
+    SUITE_NAME,
+    build_customer_suite,
+    customer_frame,
+    present,
+    suite_parameters,
+)
+
+if TYPE_CHECKING:
+    from great_expectations import ExpectationSuite
+    from great_expectations.core.batch_definition import BatchDefinition
+
+logger = logging.getLogger(__name__)
+
+PYDANTIC_CHECK = "pydantic"
+MAX_SHOWN = 60
+
+#: Where a field of the canonical model lives in the flat form.
+_FLAT_FIELDS = {
+    "emails": "email",
+    "phones": "phone",
+    "identifiers": "national_id",
+    "line1": "address_line1",
+    "line2": "address_line2",
+}
+
+
+class QualityCheckError(HubError):
+    """A check could not be evaluated at all (not a bad record: a broken suite or engine)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckStatistics:
+    """How one check went over a batch.
+
+    ``evaluated`` counts the values the check looked at (GE skips missing
+    values for all but the not-null rules); ``unexpected`` counts the failing ones.
+    """
+
+    rule: str
+    field: str
+    check: str
+    evaluated: int
+    unexpected: int
+    success: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Per-row problems (same order as the input; empty list = the row passed) and statistics."""
+
+    problems: list[list[Problem]]
+    statistics: list[CheckStatistics]
+
+    @property
+    def failed_count(self) -> int:
+        return sum(1 for row in self.problems if row)
+
+
+def shown(value: Any) -> str:
+    """``value`` as a person should read it in a reason: printable, at most ~60 characters.
+
+    >>> shown("a\\nb")
+    'a\\\\nb'
+    """
+    text = str(value)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+class BatchValidator:
+    """Validates batches against the customer suite; create one per process and reuse it.
+
+    The GE context, data source and suite are built lazily on the first
+    :meth:`validate` (importing GE costs seconds, building the suite a little
+    more) and reused for every later batch. Runs are serialised by a lock: a
+    GE context is not meant to be shared between threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._batch_definition: BatchDefinition | None = None
+        self._suite: ExpectationSuite | None = None
+
+    def validate(
+        self, rows: Sequence[Mapping[str, Any]], *, source: str, today: date
+    ) -> BatchResult:
+        """Judge ``rows`` (standardised flat customers of ``source``) as of ``today``.
+
+        Args:
+            rows: flat dicts as the standardisers produce them.
+            source: the source name, given to the canonical model.
+            today: the date birth dates may not lie after; the caller decides it.
+
+        Returns:
+            One problem list per row, in input order, and per-check statistics.
+        """
+        problems: list[list[Problem]] = [[] for _ in rows]
+        statistics = self._run_expectations(rows, today, problems)
+        passed_ge = [i for i, row_problems in enumerate(problems) if not row_problems]
+        for position in passed_ge:
+            problems[position].extend(_model_problems(source, rows[position]))
+        failed_model = sum(1 for position in passed_ge if problems[position])
+        statistics.append(
+            CheckStatistics(
+                rule="customer_model",
+                field="*",
+                check=PYDANTIC_CHECK,
+                evaluated=len(passed_ge),
+                unexpected=failed_model,
+                success=failed_model == 0,
+            )
+        )
+        return BatchResult(problems=problems, statistics=statistics)
+
+    def _run_expectations(
+        self, rows: Sequence[Mapping[str, Any]], today: date, problems: list[list[Problem]]
+    ) -> list[CheckStatistics]:
+        frame = customer_frame(rows)
+        with self._lock:
+            batch_definition, suite = self._ensure_ready()
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            outcome = batch.validate(
+                suite,
+                result_format={"result_format": "COMPLETE"},
+                expectation_parameters=suite_parameters(today),
+            )
+        by_rule = {r.expectation_config.meta["rule"]: r for r in outcome.results}
+        statistics: list[CheckStatistics] = []
+        for expectation in suite.expectations:
+            meta = expectation.meta
+            result = by_rule[meta["rule"]]
+            failing = _failing_rows(result)
+            for position in failing:
+                value = rows[position].get(meta["field"])
+                reason = meta["reason"].format(value=shown(present(value)), today=today.isoformat())
+                problems[position].append(
+                    Problem(meta["field"], reason, expectation.expectation_type)
+                )
+            details = result.result
+            evaluated = details.get("element_count", 0) - details.get("missing_count", 0)
+            statistics.append(
+                CheckStatistics(
+                    rule=meta["rule"],
+                    field=meta["field"],
+                    check=expectation.expectation_type,
+                    evaluated=evaluated,
+                    unexpected=len(failing),
+                    success=bool(result.success),
+                )
+            )
+        return statistics
+
+    def _ensure_ready(self) -> tuple[BatchDefinition, ExpectationSuite]:
+        if self._batch_definition is None or self._suite is None:
+            self._batch_definition, self._suite = _create_ge_objects()
+        return self._batch_definition, self._suite
+
+
+@cache
+def shared_validator() -> BatchValidator:
+    """The process-wide validator (created on first use; GE is loaded on its first batch)."""
+    return BatchValidator()
+
+
+def validate_rows(rows: Sequence[Mapping[str, Any]], *, source: str, today: date) -> BatchResult:
+    """:meth:`BatchValidator.validate` on the validator shared by the whole process."""
+    return shared_validator().validate(rows, source=source, today=today)
+
+
+def _create_ge_objects() -> tuple[BatchDefinition, ExpectationSuite]:
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    suite = context.suites.add(build_customer_suite())
+    asset = context.data_sources.add_pandas("crm_hub").add_dataframe_asset(SUITE_NAME)
+    logger.debug("Great Expectations context ready with suite %s", SUITE_NAME)
+    return asset.add_batch_definition_whole_dataframe("batch"), suite
+
+
+def _failing_rows(result: Any) -> list[int]:
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        raise QualityCheckError(
+            f"{result.expectation_config.type} could not be evaluated: "
+            f"{info.get('exception_message')}"
+        )
+    index = result.result.get("unexpected_index_list")
+    if index is None:
+        if result.success:
+            return []
+        raise QualityCheckError(
+            f"{result.expectation_config.type} failed without naming the failing rows"
+        )
+    return [int(i) for i in index]
+
+
+def _model_problems(source: str, row: Mapping[str, Any]) -> list[Problem]:
+    flat = {key: present(value) for key, value in row.items()}
+    try:
+        Customer.from_flat(source, flat)
+    except ValidationError as error:
+        return [
+            Problem(_flat_field(e["loc"]), _model_reason(e), PYDANTIC_CHECK)
+            for e in error.errors(include_url=False)
+        ]
+    return []
+
+
+def _flat_field(loc: tuple[int | str, ...]) -> str:
+    names = [str(part) for part in loc if not isinstance(part, int)]
+    if names[:1] == ["addresses"] and len(names) > 1:
+        names = names[1:]
+    return _FLAT_FIELDS.get(names[0], names[0]) if names else "record"
+
+
+def _model_reason(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if isinstance(value, str | int | float) and shown(value) not in message:
+        return f"'{shown(value)}': {message}"
+    return message

@@ -1,0 +1,45 @@
+"""The project is installed, its generic package names resolve here, and every YAML file parses."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from core.settings import load_config
+from mappings import load_mapping
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("core", "connectors", "mappings", "quality", "mdm", "pipeline", "crmhub")
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_package_resolves_to_this_repository(name: str) -> None:
+    module = importlib.import_module(name)
+    assert Path(module.__file__ or "").resolve().is_relative_to(ROOT / name)
+
+
+def _yaml_files() -> list[Path]:
+    skipped = {".venv", ".tools", "node_modules", ".git"}
+    return sorted(
+        p
+        for pattern in ("*.yaml", "*.yml")
+        for p in ROOT.rglob(pattern)
+        if not skipped.intersection(p.relative_to(ROOT).parts)
+    )
+
+
+def test_the_repository_has_yaml_files_to_check() -> None:
+    names = {p.name for p in _yaml_files()}
+    assert {"hub.yaml", "erp_legacy.yaml", "webshop.yaml"} <= names
+
+
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_yaml_file_in_the_repository_validates(path: Path) -> None:
+    if path.name == "hub.yaml" or path.parent.name == "configs":
+        load_config(path)
+    elif "mappings" in path.parts:
+        load_mapping(path)
+    else:
+        pytest.fail(f"{path}: no schema known for this YAML file; add one to this test")
