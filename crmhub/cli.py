@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
-import click
 import typer
 
-from core.errors import ConfigError, HubError, redact
+from core.errors import ConfigError, HubError
 from core.settings import HubConfig, load_config
 from crmhub import console
 
@@ -127,6 +126,9 @@ def dedupe(
     date_order: Annotated[
         str, typer.Option(help="dmy, mdy or ymd for dates like 03/05/1990.")
     ] = "dmy",
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (default: first).")] = None,
 ) -> None:
     """Deduplicate one file: one output line per input record, rejects listed with reasons."""
     from pipeline.dedupe import dedupe_file
@@ -142,6 +144,11 @@ def dedupe(
             default_region=region.upper(),
             date_order=order,
             progress=progress,  # type: ignore[arg-type]
+            read_options={
+                k: v
+                for k, v in (("encoding", encoding), ("delimiter", delimiter), ("sheet", sheet))
+                if v is not None
+            },
         )
     console.out.print(
         f"{result.records} records → {result.clusters} customers; "
@@ -223,7 +230,7 @@ def status(
 
 def _fail(problems: list[str]) -> None:
     for problem in problems:
-        console.err.print(f"error: {redact(problem)}", markup=False, highlight=False)
+        console.error(problem)
     raise typer.Exit(1)
 
 
@@ -231,18 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map every expected failure to a one-line message and an exit code."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     try:
-        app(args=argv, prog_name="crmhub", standalone_mode=False)
+        app(args=argv, prog_name="crmhub")  # usage errors: click prints them and exits 2
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except HubError as e:
-        console.err.print(f"error: {e}", markup=False, highlight=False)
+        console.error(str(e))
         return e.exit_code
-    except click.exceptions.Exit as e:
-        return int(e.exit_code or 0)
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except click.exceptions.Abort:
-        console.err.print("aborted")
-        return 130
     except KeyboardInterrupt:
+        console.error("interrupted")
         return 130
     return 0

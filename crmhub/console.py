@@ -26,6 +26,11 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+def error(message: str) -> None:
+    """One line on stderr, never wrapped, never styled: scripts and people both read it."""
+    err.print(f"error: {redact(message)}", markup=False, highlight=False, soft_wrap=True)
+
+
 def setup_logging(verbose: bool) -> None:
     handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
     handler.addFilter(_RedactingFilter())

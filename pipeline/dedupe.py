@@ -51,7 +51,9 @@ def dedupe_file(
     date_order: Literal["dmy", "mdy", "ymd"] = "dmy",
     clock: Clock = utc_now,
     progress: Progress | None = None,
+    read_options: dict[str, str] | None = None,
 ) -> DedupeResult:
+    """``read_options`` are spreadsheet connection settings (encoding, delimiter, sheet)."""
     if not input_path.is_file():
         raise InputFileError(str(input_path), "file not found")
     workdir = Path(tempfile.mkdtemp(prefix="crmhub-dedupe-"))
@@ -64,7 +66,7 @@ def dedupe_file(
                 SourceConfig(
                     name=SOURCE,
                     kind="spreadsheet",
-                    connection={"path": str(input_path.resolve())},
+                    connection={"path": str(input_path.resolve()), **(read_options or {})},
                     mapping=str(mapping.resolve()) if mapping else None,
                 ),
             ),

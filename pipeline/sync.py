@@ -132,13 +132,13 @@ class _Runner:
             for stream in source.connector.streams():
                 self._extract_stream(source, stream)
         except HubError as e:
-            log.error("source %s failed: %s", name, e)
             self.failures[name] = str(e)
             with UnitOfWork(self.engine) as uow:
                 uow.runs.finish_source(self.run_id, name, "failed", message=str(e))
                 uow.commit()
             if self.fail_fast:
                 raise
+            log.error("source %s failed: %s", name, e)
             return
         with UnitOfWork(self.engine) as uow:
             uow.runs.finish_source(self.run_id, name, "staged")
@@ -147,7 +147,12 @@ class _Runner:
     def _extract_stream(self, source: OpenSource, stream: Stream) -> None:
         name = source.config.name
         with UnitOfWork(self.engine) as uow:
-            state = uow.sync_state.get(name, stream.name)
+            saved = uow.sync_state.get(name, stream.name)
+        state = saved[0] if saved else None
+        if stream.cursor_field is None and saved and saved[1] != self.run_id:
+            # A full refresh resumes only within its own run: records before a position
+            # saved by another run were not seen by this one and would look deleted.
+            state = None
         batch: list[RawRecord] = []
         for raw in stream.read(state):
             batch.append(raw)

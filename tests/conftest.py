@@ -8,9 +8,8 @@ import random
 import shutil
 import subprocess
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -197,12 +196,3 @@ def customers_csv(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path, write_customers(path, people, **kwargs)  # type: ignore[arg-type]
 
     return make
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0, interval: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")

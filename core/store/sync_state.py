@@ -15,13 +15,14 @@ class SyncStateRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
 
-    def get(self, source: str, stream: str) -> dict[str, Any] | None:
+    def get(self, source: str, stream: str) -> tuple[dict[str, Any], int] | None:
+        """The saved state and the run that saved it."""
         row = self._c.execute(
-            sa.select(sync_state.c.state).where(
+            sa.select(sync_state.c.state, sync_state.c.run_id).where(
                 sync_state.c.source == source, sync_state.c.stream == stream
             )
         ).first()
-        return dict(row.state) if row else None
+        return (dict(row.state), int(row.run_id)) if row else None
 
     def save(
         self, source: str, stream: str, state: dict[str, Any], *, run_id: int, at: datetime

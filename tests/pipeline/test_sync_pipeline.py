@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from core.settings import HubConfig, SourceConfig, load_config
+from core.store import UnitOfWork
 from core.store.tables import change_event, golden_record, quarantine, source_record, xref
 from pipeline.demo import sample_dir
 from pipeline.sync import sync
@@ -167,3 +169,21 @@ def test_a_duplicate_id_further_down_the_file_is_quarantined_not_lost(
     assert result.ledger.total("read") == 7
     (entry,) = table(config, quarantine)
     assert "duplicate source id, already read at line 2" in entry.reasons[0]["reason"]
+
+
+def test_a_position_left_by_another_run_is_not_resumed_so_nothing_looks_deleted(
+    store_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "crm.csv", [ANNA, BEN, {**BEN, "source_id": "3"}])
+    config = csv_config(store_url, path)
+    sync(config)
+    engine = sa.create_engine(config.store_url())
+    with UnitOfWork(engine) as uow:
+        state, _ = uow.sync_state.get("crm", "rows")  # type: ignore[misc]
+        stale = {**state, "row": 3, "complete": False}
+        uow.sync_state.save("crm", "rows", stale, run_id=1, at=datetime.now(UTC))
+        uow.commit()
+    engine.dispose()
+    result = sync(config)
+    assert result.ok, result.problems
+    assert (result.ledger.total("unchanged"), result.ledger.total("deleted")) == (3, 0)

@@ -1,0 +1,164 @@
+"""The command line as a user meets it: outputs, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crmhub.cli import main
+
+HEADER = "source_id,full_name,email,phone,city\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_prints_counts_that_add_up_and_where_the_results_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    assert code == 0
+    match = re.search(
+        r"read (\d+) = unchanged (\d+) \+ staged (\d+) \+ quarantined (\d+) \(adds up\); "
+        r"(\d+) golden records created",
+        " ".join(out.split()),
+    )
+    assert match, out
+    read, unchanged, staged, quarantined, golden = map(int, match.groups())
+    assert read == unchanged + staged + quarantined == 37
+    assert golden == 21
+    for name in ("crmhub.db", "summary.html", "golden.csv"):
+        assert (tmp_path / "demo" / name).is_file()
+    assert "张伟" in (tmp_path / "demo" / "summary.html").read_text(encoding="utf-8")
+
+
+def test_sync_twice_the_second_run_adds_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    config = str(tmp_path / "demo" / "hub.yaml")
+    code, out, _ = run(capsys, "sync", "--config", config)
+    assert code == 0
+    totals = re.search(r"total\s+│\s+(\d+)\s+│\s+(\d+)\s+│\s+(\d+)\s+│\s+(\d+)", out)
+    assert totals and totals.groups() == ("37", "31", "0", "6"), out
+    assert re.search(r"│\s+0\s+│\s+0\s+│\s+0\s+│\s+0\s+│\s+0\s+│", out), out
+    code, out, _ = run(capsys, "status", "--config", config)
+    assert code == 0 and "21 golden records" in out
+
+
+def test_dedupe_writes_every_input_record_exactly_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], customers_csv
+) -> None:  # type: ignore[no-untyped-def]
+    source, rows = customers_csv(300)
+    out = tmp_path / "out.csv"
+    code, printed, err = run(capsys, "dedupe", str(source), "--output", str(out))
+    assert code == 0, err
+    with source.open(encoding="utf-8") as f:
+        wanted = [r["source_id"] for r in csv.DictReader(f)]
+    with out.open(encoding="utf-8") as f:
+        written = list(csv.DictReader(f))
+    assert sorted(r["source_id"] for r in written) == sorted(wanted)
+    assert len(written) == rows
+    assert len({r["golden_id"] for r in written}) < rows  # duplicates were found
+    with (tmp_path / "out.rejects.csv").open(encoding="utf-8") as f:
+        rejects = list(csv.DictReader(f))
+    assert rejects and all(r["reasons"] for r in rejects)
+    assert f"{rows} records" in printed
+
+
+def test_dedupe_groups_the_same_person_across_scripts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        HEADER
+        + "1,张伟,zhang.wei@example.cn,138 0013 8000,北京\n"
+        + "2,Wei Zhang,ZHANG.WEI@example.cn,0086-138-0013-8000,Beijing\n"
+        + "3,李娜,li.na@example.cn,139 1234 5678,上海\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    assert run(capsys, "dedupe", str(source), "-o", str(out))[0] == 0
+    with out.open(encoding="utf-8") as f:
+        golden = {r["source_id"]: r["golden_id"] for r in csv.DictReader(f)}
+    assert golden["1"] == golden["2"] != golden["3"]
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "expected"),
+    [
+        ("", [], r"bad\.csv(, line 1)?: .*empty"),
+        ("1,Anna,a@x.de,,Berlin\n", [], r"bad\.csv.*(header|source_id)"),
+        (HEADER + "1,Anna,a@x.de,,Berlin\n2,Ben,b@x.de\n", [], r"bad\.csv, line 3: 3 fields.*5 columns"),
+        (
+            HEADER + "1,Jörg,j@x.de,,Köln\n",
+            ["--mapping", "MAPPING"],
+            r"encoding|decode|utf-8",
+        ),
+    ],
+    ids=["empty-file", "missing-header", "ragged-row", "bad-encoding-declared"],
+)
+def test_a_malformed_file_gives_one_line_naming_file_line_and_problem_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    extra: list[str],
+    expected: str,
+) -> None:
+    source = tmp_path / "bad.csv"
+    if extra:  # a file in cp1252 read through a mapping whose source declares utf-8
+        source.write_bytes(content.encode("cp1252"))
+        mapping = tmp_path / "m.yaml"
+        mapping.write_text("version: 1\nsource_id: source_id\nfields: {full_name: full_name}\n")
+        extra = ["--mapping", str(mapping), "--encoding", "utf-8"]
+    else:
+        source.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "dedupe", str(source), "-o", str(tmp_path / "o.csv"), *extra)
+    assert code == 2, out + err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert re.search(expected, lines[0]), lines[0]
+    assert "Traceback" not in err
+
+
+def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "frobnicate")[0] == 2
+
+
+def test_a_missing_config_is_exit_2_with_the_file_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "sync", "--config", str(tmp_path / "hub.yaml"))
+    assert code == 2
+    assert f"{tmp_path / 'hub.yaml'}: file not found" in err
+
+
+def test_golden_show_follows_the_golden_id_and_names_each_fields_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    config = str(tmp_path / "demo" / "hub.yaml")
+    with (tmp_path / "demo" / "golden.csv").open(encoding="utf-8") as f:
+        zhang = next(r for r in csv.DictReader(f) if r["email"] == "zhang.wei@example.cn")
+    code, out, _ = run(capsys, "golden", "show", zhang["golden_id"], "--config", config)
+    assert code == 0
+    assert "crm:C1001" in out and "erp:K1007" in out and "webshop:W-20001" in out
+    code, out, _ = run(capsys, "golden", "export", "--format", "jsonl", "--config", config)
+    assert code == 0 and out.count("\n") == 21
+
+
+def test_the_installed_entry_point_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "crmhub", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("demo", "sync", "dedupe", "golden", "status"):
+        assert command in done.stdout
