@@ -97,7 +97,11 @@ def test_dedupe_groups_the_same_person_across_scripts(
     [
         ("", [], r"bad\.csv(, line 1)?: .*empty"),
         ("1,Anna,a@x.de,,Berlin\n", [], r"bad\.csv.*(header|source_id)"),
-        (HEADER + "1,Anna,a@x.de,,Berlin\n2,Ben,b@x.de\n", [], r"bad\.csv, line 3: 3 fields.*5 columns"),
+        (
+            HEADER + "1,Anna,a@x.de,,Berlin\n2,Ben,b@x.de\n",
+            [],
+            r"bad\.csv, line 3: 3 fields.*5 columns",
+        ),
         (
             HEADER + "1,Jörg,j@x.de,,Köln\n",
             ["--mapping", "MAPPING"],
