@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from core.errors import ConfigError
 from core.ledger import RunLedger
 from core.store import UnitOfWork
-from core.store.tables import golden_history
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,7 @@ def golden_view(engine: Engine, golden_id: str) -> GoldenView:
         members = uow.golden.members([row.golden_id]).get(row.golden_id, [])
         history = [
             {"version": h.version, "change": h.change, "run_id": h.run_id, "at": h.recorded_at}
-            for h in uow.connection.execute(
-                sa.select(golden_history)
-                .where(golden_history.c.golden_id == row.golden_id)
-                .order_by(golden_history.c.version)
-            )
+            for h in uow.golden.history(row.golden_id)
         ]
         return GoldenView(
             row.golden_id,

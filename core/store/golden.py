@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from core.store.staging import RecordKey
 from core.store.tables import change_event, golden_history, golden_record, xref
-from core.store.upsert import chunked, upsert
+from core.store.upsert import chunked, ids_by_source, upsert
 
 
 class GoldenRepository:
@@ -42,11 +42,8 @@ class GoldenRepository:
         return row
 
     def links(self, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
         found: dict[RecordKey, str] = {}
-        for source, ids in by_source.items():
+        for source, ids in ids_by_source(keys).items():
             for chunk in chunked(ids):
                 for row in self._c.execute(
                     sa.select(xref.c.source, xref.c.source_id, xref.c.golden_id).where(
@@ -90,9 +87,6 @@ class GoldenRepository:
                 return
             last = rows[-1].golden_id
 
-    def all_links(self) -> Iterator[sa.Row[Any]]:
-        yield from self._c.execute(sa.select(xref).order_by(xref.c.source, xref.c.source_id))
-
     # -- writing -----------------------------------------------------------------
     def save_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Write golden records (full rows, as in the table) in one statement."""
@@ -124,14 +118,20 @@ class GoldenRepository:
         upsert(self._c, xref, rows, key=("source", "source_id"))
 
     def unlink(self, keys: Sequence[RecordKey]) -> None:
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
-        for source, ids in by_source.items():
+        for source, ids in ids_by_source(keys).items():
             for chunk in chunked(ids):
                 self._c.execute(
                     sa.delete(xref).where(xref.c.source == source, xref.c.source_id.in_(chunk))
                 )
+
+    def history(self, golden_id: str) -> list[sa.Row[Any]]:
+        return list(
+            self._c.execute(
+                sa.select(golden_history)
+                .where(golden_history.c.golden_id == golden_id)
+                .order_by(golden_history.c.version)
+            )
+        )
 
     # -- the change feed -------------------------------------------------------------
     def events_since(self, seq: int, limit: int = 1000) -> list[sa.Row[Any]]:

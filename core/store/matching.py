@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.store.staging import RecordKey
 from core.store.tables import block_key, match_decision, review_task
-from core.store.upsert import chunked, upsert
+from core.store.upsert import chunked, ids_by_source, upsert
 
 
 class MatchingRepository:
@@ -19,10 +19,7 @@ class MatchingRepository:
     def replace_block_keys(self, keys: dict[RecordKey, Iterable[str]]) -> None:
         """Set the blocking keys of each record to exactly ``keys[record]``."""
         t = block_key.c
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
-        for source, ids in by_source.items():
+        for source, ids in ids_by_source(keys).items():
             for chunk in chunked(ids):
                 self._c.execute(
                     sa.delete(block_key).where(t.source == source, t.source_id.in_(chunk))
@@ -92,16 +89,6 @@ class MatchingRepository:
 
     def open_review(self, rows: Sequence[dict[str, Any]]) -> None:
         upsert(self._c, review_task, rows, key=("left_key", "right_key"), update=("score",))
-
-    def decisions_for(self, record_key: str) -> list[sa.Row[Any]]:
-        t = match_decision.c
-        return list(
-            self._c.execute(
-                sa.select(match_decision)
-                .where(sa.or_(t.left_key == record_key, t.right_key == record_key))
-                .order_by(t.score.desc())
-            )
-        )
 
     def review_count(self, status: str = "open") -> int:
         return int(

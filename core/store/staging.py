@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.store.tables import source_record, xref
-from core.store.upsert import chunked, upsert
+from core.store.upsert import chunked, ids_by_source, upsert
 
 RecordKey = tuple[str, str]
 
@@ -97,10 +97,7 @@ class StagingRepository:
 
     def clear_pending(self, keys: Iterable[RecordKey]) -> None:
         t = source_record.c
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
-        for source, ids in by_source.items():
+        for source, ids in ids_by_source(keys).items():
             for chunk in chunked(ids):
                 self._c.execute(
                     sa.update(source_record)
@@ -111,11 +108,8 @@ class StagingRepository:
     def records(self, keys: Iterable[RecordKey]) -> dict[RecordKey, sa.Row[Any]]:
         """Full rows for ``keys`` (those that exist)."""
         t = source_record.c
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
         found: dict[RecordKey, sa.Row[Any]] = {}
-        for source, ids in by_source.items():
+        for source, ids in ids_by_source(keys).items():
             for chunk in chunked(ids):
                 for row in self._c.execute(
                     sa.select(source_record).where(t.source == source, t.source_id.in_(chunk))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +39,14 @@ def upsert(
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
     connection.execute(statement, list(rows))
+
+
+def ids_by_source(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """``[("crm", "1"), ("erp", "7"), ("crm", "2")]`` → ``{"crm": ["1", "2"], "erp": ["7"]}``."""
+    grouped: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        grouped.setdefault(source, []).append(source_id)
+    return grouped
 
 
 def chunked(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
