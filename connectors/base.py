@@ -7,7 +7,8 @@ state in the same transaction as the staged batch, so a re-run resumes from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from core.records import RawRecord
@@ -29,6 +30,11 @@ class Stream(Protocol):
         ...
 
 
+#: Streams that emit aggregates (a mail contact's message count) may set ``combine``: the
+#: pipeline then folds each new record into the staged one, ``combine(staged, new)``.
+Combine = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
 class Connector(Protocol):
     name: str
 
@@ -37,3 +43,9 @@ class Connector(Protocol):
         ...
 
     def streams(self) -> Sequence[Stream]: ...
+
+
+class ConnectorFactory(Protocol):
+    """``build(source_name, connection, base_dir)``: every connector package exposes one."""
+
+    def __call__(self, name: str, connection: Mapping[str, Any], base_dir: Path) -> Connector: ...

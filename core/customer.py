@@ -27,6 +27,12 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "national_id",
 )
 
+#: Optional list-valued keys of the flat form, for sources that hold several of each (an ERP
+#: party with two addresses). The single columns above hold the first (primary) one.
+MULTI_VALUE_COLUMNS: tuple[str, ...] = ("emails", "phones", "addresses")
+#: Keys of one entry of ``addresses``.
+ADDRESS_KEYS: tuple[str, ...] = ("line1", "line2", "city", "region", "postcode", "country")
+
 #: Fields the standardisers add to the flat form.
 DERIVED_COLUMNS: tuple[str, ...] = ("name_latin", "name_script")
 
@@ -108,14 +114,24 @@ class Customer(BaseModel):
     @classmethod
     def from_flat(cls, source: str, flat: FlatCustomer) -> Customer:
         """Build from the flat form; unknown keys become attributes."""
-        known = set(CANONICAL_COLUMNS) | set(DERIVED_COLUMNS) | {"kind", "consent", "tags"}
-        address = Address(
+        known = {
+            *CANONICAL_COLUMNS,
+            *DERIVED_COLUMNS,
+            *MULTI_VALUE_COLUMNS,
+            "kind",
+            "consent",
+            "tags",
+        }
+        primary = Address(
             line1=flat.get("address_line1"),
             line2=flat.get("address_line2"),
             city=flat.get("city"),
             region=flat.get("region"),
             postcode=flat.get("postcode"),
             country=flat.get("country"),
+        )
+        addresses = _unique(
+            [primary, *(Address(**a) for a in flat.get("addresses") or ())],
         )
         identifiers = {"national_id": flat["national_id"]} if flat.get("national_id") else {}
         attributes = {k: v for k, v in flat.items() if k not in known and v not in (None, "")}
@@ -129,9 +145,9 @@ class Customer(BaseModel):
             name_latin=flat.get("name_latin"),
             name_script=flat.get("name_script"),
             company=flat.get("company"),
-            emails=(flat["email"],) if flat.get("email") else (),
-            phones=(flat["phone"],) if flat.get("phone") else (),
-            addresses=() if address.is_empty() else (address,),
+            emails=_unique([flat.get("email"), *(flat.get("emails") or ())]),
+            phones=_unique([flat.get("phone"), *(flat.get("phones") or ())]),
+            addresses=tuple(a for a in addresses if not a.is_empty()),
             birth_date=flat.get("birth_date"),
             identifiers=identifiers,
             consent=flat.get("consent") or {},
@@ -159,6 +175,12 @@ class Customer(BaseModel):
             "birth_date": self.birth_date.isoformat() if self.birth_date else None,
             "national_id": self.identifiers.get("national_id"),
         }
+        if len(self.emails) > 1:
+            flat["emails"] = list(self.emails)
+        if len(self.phones) > 1:
+            flat["phones"] = list(self.phones)
+        if len(self.addresses) > 1:
+            flat["addresses"] = [a.model_dump() for a in self.addresses]
         flat.update(self.attributes)
         return flat
 
@@ -166,3 +188,12 @@ class Customer(BaseModel):
 def _is_organisation(flat: FlatCustomer) -> bool:
     has_person_name = any(flat.get(k) for k in ("given_name", "family_name", "full_name"))
     return bool(flat.get("company")) and not has_person_name
+
+
+def _unique(values: list[Any]) -> tuple[Any, ...]:
+    """Drop blanks and repeats, keep the first-seen order (the primary value first)."""
+    seen: list[Any] = []
+    for value in values:
+        if value not in (None, "") and value not in seen:
+            seen.append(value)
+    return tuple(seen)

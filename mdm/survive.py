@@ -9,6 +9,8 @@ from typing import Any
 
 #: Fields that are bookkeeping, not customer data.
 _SKIPPED = frozenset({"source_id"})
+#: List fields that take the union of all members' values (the best member's first).
+_UNION = {"emails": "email", "phones": "phone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +49,16 @@ def survive(members: Sequence[Member]) -> tuple[dict[str, Any], dict[str, dict[s
                 "source_id": member.source_id,
                 "rule": "trust>recency>completeness",
             }
+    for name, single in _UNION.items():
+        values: list[Any] = []
+        for member in ranked:
+            for value in member.record.get(name) or [member.record.get(single)]:
+                if value not in (None, "") and value not in values:
+                    values.append(value)
+        if len(values) > 1:
+            record[name] = values
+            provenance[name] = {"source": "*", "source_id": "*", "rule": "union"}
+        else:
+            record.pop(name, None)
+            provenance.pop(name, None)
     return dict(sorted(record.items())), dict(sorted(provenance.items()))

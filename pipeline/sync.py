@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from connectors.base import Stream
+from connectors.base import Combine, Stream
 from core.errors import ConfigError, HubError, ReconciliationError
 from core.ledger import RunLedger
 from core.records import RawRecord
@@ -173,6 +173,10 @@ class _Runner:
 
     def _stage(self, source: OpenSource, stream: Stream, batch: list[RawRecord]) -> None:
         at = self.clock()
+        name = source.config.name
+        combine = getattr(stream, "combine", None)
+        if combine is not None:
+            batch = self._combine(name, batch, combine)
         prepared = prepare_batch(
             batch,
             mapping=source.mapping,
@@ -180,7 +184,6 @@ class _Runner:
             validator=self.validator,
             today=at.date(),
         )
-        name = source.config.name
         with UnitOfWork(self.engine) as uow:
             counts = stage_batch(uow, name, prepared, run_id=self.run_id, at=at)
             uow.runs.add_counts(self.run_id, name, **counts.ledger())
@@ -190,6 +193,18 @@ class _Runner:
             uow.commit()
         if self.progress is not None:
             self.progress("extract", name, len(batch))
+
+    def _combine(self, name: str, batch: list[RawRecord], combine: Combine) -> list[RawRecord]:
+        """Fold each record into its staged version (aggregating streams; see ``Combine``)."""
+        ids = [raw.source_id for raw in batch if raw.source_id]
+        with UnitOfWork(self.engine) as uow:
+            staged = uow.staging.payloads(name, ids)
+        return [
+            raw.model_copy(update={"payload": combine(staged[raw.source_id], raw.payload)})
+            if raw.source_id in staged
+            else raw
+            for raw in batch
+        ]
 
     def close(self, sources: Sequence[SourceConfig]) -> list[str]:
         """Check every source's ledger against the store and finish the run."""

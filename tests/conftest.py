@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+sys.path.insert(0, str(Path(__file__).parent / "support"))  # shared suites, e.g. the contract
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

@@ -56,8 +56,64 @@ def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[
         out["postcode"] = postcode.upper() if postcode else None
     if "birth_date" in out:
         out["birth_date"] = _iso_date(out["birth_date"], options)
+    _standardise_lists(out, options)
     _standardise_names(out)
     return out
+
+
+def _standardise_lists(out: dict[str, Any], options: StandardiseOptions) -> None:
+    """``emails``/``phones``/``addresses`` lists: standardise each, drop repeats, fill the primary.
+
+    ``{"emails": ["A@x.cn", "a@x.cn", "b@x.cn"]}`` → ``emails ["a@x.cn", "b@x.cn"]`` and
+    ``email "a@x.cn"``; a primary already set stays first.
+    """
+    if out.get("emails"):
+        found = [standardise_email(_as_text(v)) for v in out["emails"]]
+        out["emails"] = _first_unique([out.get("email"), *found])
+        out["email"] = out["emails"][0] if out["emails"] else None
+    if out.get("phones"):
+        found = [standardise_phone(_as_text(v), options.default_region) for v in out["phones"]]
+        out["phones"] = _first_unique([out.get("phone"), *found])
+        out["phone"] = out["phones"][0] if out["phones"] else None
+    if out.get("addresses"):
+        addresses = _first_unique([_standardise_address(a) for a in out["addresses"]])
+        out["addresses"] = addresses
+        if addresses and not any(out.get(c) for c in _PRIMARY_ADDRESS):
+            for column, key in _PRIMARY_ADDRESS.items():
+                out[column] = addresses[0].get(key)
+
+
+_PRIMARY_ADDRESS = {
+    "address_line1": "line1",
+    "address_line2": "line2",
+    "city": "city",
+    "region": "region",
+    "postcode": "postcode",
+    "country": "country",
+}
+
+
+def _standardise_address(address: Any) -> dict[str, Any] | None:
+    if not isinstance(address, dict):
+        return None
+    clean = {
+        key: _as_text(normalise_text(v) if isinstance(v, str) else v) or None
+        for key, v in address.items()
+        if key in _PRIMARY_ADDRESS.values()
+    }
+    if clean.get("country"):
+        clean["country"] = standardise_country(clean["country"])
+    if clean.get("postcode"):
+        clean["postcode"] = clean["postcode"].upper()
+    return clean if any(clean.values()) else None
+
+
+def _first_unique(values: list[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if value not in (None, "") and value not in seen:
+            seen.append(value)
+    return seen
 
 
 def _as_text(value: Any) -> str | None:

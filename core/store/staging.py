@@ -43,6 +43,19 @@ class StagingRepository:
                 )
         return found
 
+    def payloads(self, source: str, source_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The staged payload of each active record among ``source_ids``."""
+        t = source_record.c
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in chunked(source_ids):
+            for row in self._c.execute(
+                sa.select(t.source_id, t.payload).where(
+                    t.source == source, t.source_id.in_(chunk), t.status == "active"
+                )
+            ):
+                found[row.source_id] = dict(row.payload)
+        return found
+
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert or replace staged records (first_run_id is kept on update)."""
         if rows:

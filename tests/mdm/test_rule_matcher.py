@@ -87,7 +87,11 @@ def test_survivorship_prefers_trust_then_recency_and_never_blanks_a_value() -> N
         Member("crm", "C1", {"email": "old@x.cn", "phone": None}, 70, old),
     ]
     record, provenance = survive(members)
-    assert record == {"email": "old@x.cn", "phone": "+8613800138000"}
+    assert record == {
+        "email": "old@x.cn",
+        "emails": ["old@x.cn", "new@x.cn"],
+        "phone": "+8613800138000",
+    }
     assert provenance["email"]["source"] == "crm"
     assert provenance["phone"] == {
         "source": "webshop",
