@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 golden_app = typer.Typer(help="Read golden records.", no_args_is_help=True)
 app.add_typer(golden_app, name="golden")
+sources_app = typer.Typer(help="Look at the configured sources.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
 
 ConfigOption = Annotated[
     Path,
@@ -226,6 +228,29 @@ def status(
         f"{totals.golden_active} golden records ({totals.golden_merged} merged away), "
         f"{totals.reviews_open} open reviews, {totals.events} change events"
     )
+
+
+@sources_app.command("check")
+def sources_check(
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+) -> None:
+    """Connect to each source and try its credentials; say clearly what is wrong."""
+    from rich.table import Table
+
+    from pipeline.check import check_sources
+
+    results = check_sources(_config(config), source)
+    table = Table(title="sources")
+    for column in ("source", "kind", "result", "problem"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.source, r.kind, r.verdict, r.problem or "")
+    console.out.print(table)
+    if not all(r.ok for r in results):
+        _fail([f"source {r.source}: {r.verdict}: {r.problem}" for r in results if not r.ok])
 
 
 def _fail(problems: list[str]) -> None:

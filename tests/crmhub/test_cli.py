@@ -166,3 +166,17 @@ def test_the_installed_entry_point_runs() -> None:
     assert done.returncode == 0
     for command in ("demo", "sync", "dedupe", "golden", "status"):
         assert command in done.stdout
+
+
+def test_sources_check_reports_each_source_and_fails_on_a_broken_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    config = tmp_path / "demo" / "hub.yaml"
+    code, out, _ = run(capsys, "sources", "check", "--config", str(config))
+    assert code == 0
+    assert out.count(" ok ") >= 3
+    (tmp_path / "demo" / "data" / "erp_kunden.csv").unlink()
+    code, out, err = run(capsys, "sources", "check", "--config", str(config), "-s", "erp")
+    assert code == 1
+    assert "source erp: misconfigured" in err and "erp_kunden.csv" in err
