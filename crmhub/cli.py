@@ -29,6 +29,15 @@ golden_app = typer.Typer(help="Read golden records.", no_args_is_help=True)
 app.add_typer(golden_app, name="golden")
 sources_app = typer.Typer(help="Look at the configured sources.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+review_app = typer.Typer(help="The queue of uncertain matches.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+match_app = typer.Typer(help="Why records match or not.", no_args_is_help=True)
+app.add_typer(match_app, name="match")
+
+ActorOption = Annotated[
+    str,
+    typer.Option("--by", envvar="USER", help="Who decides (recorded in the audit trail)."),
+]
 
 ConfigOption = Annotated[
     Path,
@@ -228,6 +237,153 @@ def status(
         f"{totals.golden_active} golden records ({totals.golden_merged} merged away), "
         f"{totals.reviews_open} open reviews, {totals.events} change events"
     )
+
+
+def _trust(hub: HubConfig) -> dict[str, int]:
+    return {s.name: s.trust for s in hub.sources}
+
+
+@review_app.command("list")
+def review_list(
+    config: ConfigOption = DEFAULT_CONFIG,
+    status: Annotated[str, typer.Option(help="open, accepted, rejected or all")] = "open",
+    limit: Annotated[int, typer.Option(help="How many.")] = 50,
+) -> None:
+    """Uncertain pairs waiting for a decision, most likely matches first."""
+    from rich.table import Table
+
+    from pipeline.steward import list_reviews
+
+    items = list_reviews(_engine(_config(config)), None if status == "all" else status, limit)
+    table = Table(title=f"review tasks ({status})")
+    for column in ("task", "score", "left", "right", "names", "status"):
+        table.add_column(column)
+    for item in items:
+        names = f"{item.left.get('full_name') or ''} / {item.right.get('full_name') or ''}"
+        table.add_row(
+            str(item.task_id),
+            f"{item.score:.3f}",
+            item.left_key,
+            item.right_key,
+            names,
+            item.status,
+        )
+    console.out.print(table)
+
+
+@review_app.command("show")
+def review_show(
+    task_id: Annotated[int, typer.Argument(metavar="TASK")],
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Both records side by side, and the evidence field by field."""
+    from pipeline.steward import show_review
+
+    item = show_review(_engine(_config(config)), task_id)
+    console.out.print(console.pair_table(item.left_key, item.left, item.right_key, item.right))
+    console.out.print(console.explanation_table(item.explanation))
+    console.out.print(
+        f"task {item.task_id}: {item.status}, score {item.score:.3f}; golden "
+        f"records {item.left_golden} / {item.right_golden}"
+    )
+
+
+@review_app.command("accept")
+def review_accept(
+    task_id: Annotated[int, typer.Argument(metavar="TASK")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    by: ActorOption = "steward",
+) -> None:
+    """The pair is one customer: merge, and never split it automatically."""
+    from pipeline.steward import accept_review
+
+    hub = _config(config)
+    result = accept_review(_engine(hub), task_id, trust=_trust(hub), actor=by)
+    console.out.print(f"{result.message} ({result.events} change events)")
+
+
+@review_app.command("reject")
+def review_reject(
+    task_id: Annotated[int, typer.Argument(metavar="TASK")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    by: ActorOption = "steward",
+) -> None:
+    """The pair is two customers: never merge it automatically."""
+    from pipeline.steward import reject_review
+
+    hub = _config(config)
+    result = reject_review(_engine(hub), task_id, trust=_trust(hub), actor=by)
+    console.out.print(f"{result.message} ({result.events} change events)")
+
+
+@golden_app.command("merge")
+def golden_merge(
+    first: Annotated[str, typer.Argument(metavar="ID")],
+    second: Annotated[str, typer.Argument(metavar="OTHER_ID")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    by: ActorOption = "steward",
+) -> None:
+    """Merge two golden records (the older ID survives; the other redirects to it)."""
+    from pipeline.steward import merge_golden
+
+    hub = _config(config)
+    result = merge_golden(_engine(hub), first, second, trust=_trust(hub), actor=by)
+    console.out.print(f"{result.message} ({result.events} change events)")
+
+
+@golden_app.command("unmerge")
+def golden_unmerge(
+    golden_id: Annotated[str, typer.Argument(metavar="ID")],
+    source_record: Annotated[str, typer.Argument(metavar="SOURCE:ID")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    by: ActorOption = "steward",
+) -> None:
+    """Take a source record out of a golden record (restoring what a merge joined)."""
+    from pipeline.steward import unmerge
+
+    hub = _config(config)
+    result = unmerge(_engine(hub), golden_id, source_record, trust=_trust(hub), actor=by)
+    console.out.print(f"{result.message} ({result.events} change events)")
+
+
+@golden_app.command("explain")
+def golden_explain(
+    golden_id: Annotated[str, typer.Argument(metavar="ID")],
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Why these records form one golden record: the decisions between its members."""
+    from pipeline.explain import explain_golden
+
+    view, decisions = explain_golden(_engine(_config(config)), golden_id)
+    console.out.print(f"{view.golden_id}: {len(view.members)} members")
+    for decision in decisions:
+        pinned = ", pinned" if decision.pinned else ""
+        console.out.print(
+            f"{decision.left_key} ~ {decision.right_key}: {decision.outcome} "
+            f"(p={decision.score:.3f}, by {decision.decided_by}{pinned})"
+        )
+        console.out.print(console.explanation_table(dict(decision.explanation)))
+
+
+@match_app.command("explain")
+def match_explain(
+    left: Annotated[str, typer.Argument(metavar="SOURCE:ID")],
+    right: Annotated[str, typer.Argument(metavar="SOURCE:ID")],
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Score two source records now, field by field, and show any stored decision."""
+    from pipeline.explain import explain_pair
+
+    hub = _config(config)
+    result = explain_pair(_engine(hub), hub, left, right)
+    console.out.print(console.pair_table(left, result.left, right, result.right))
+    console.out.print(console.explanation_table(result.explanation))
+    console.out.print(f"now: {result.outcome} (p={result.probability:.3f})")
+    if result.stored is not None:
+        console.out.print(
+            f"stored: {result.stored.outcome} by {result.stored.decided_by}"
+            f"{' (pinned)' if result.stored.pinned else ''}"
+        )
 
 
 @sources_app.command("check")

@@ -102,3 +102,37 @@ def golden_table(ledger: RunLedger) -> Table:
         str(ledger.events),
     )
     return table
+
+
+def pair_table(left_key: str, left: dict, right_key: str, right: dict) -> Table:  # type: ignore[type-arg]
+    table = Table(title="records")
+    for column in ("field", left_key, right_key):
+        table.add_column(column)
+    for name in sorted({*left, *right} - {"source_id"}):
+        a, b = left.get(name), right.get(name)
+        if a in (None, "") and b in (None, ""):
+            continue
+        style = None if a == b else "yellow"
+        table.add_row(
+            name, str(a if a is not None else ""), str(b if b is not None else ""), style=style
+        )
+    return table
+
+
+def explanation_table(explanation: dict) -> Table:  # type: ignore[type-arg]
+    """Per-field levels and weights (log2 odds): how each field moved the decision."""
+    table = Table(
+        title=f"evidence (total {explanation.get('total_weight', '?')} bits, "
+        f"p={explanation.get('probability', '?')})"
+    )
+    for column in ("field", "level", "similarity", "weight"):
+        table.add_column(column, justify="right" if column in ("similarity", "weight") else "left")
+    for item in explanation.get("fields", []):
+        similarity = item.get("similarity")
+        table.add_row(
+            item["field"],
+            str(item["level"]),
+            "" if similarity is None else f"{similarity:.3f}",
+            f"{item['weight']:+.2f}",
+        )
+    return table

@@ -11,6 +11,12 @@ def record_key(source: str, source_id: str) -> str:
     return f"{source}:{source_id}"
 
 
+def parse_record_key(key: str) -> tuple[str, str]:
+    """``"crm:42"`` → ``("crm", "42")`` (source names never hold a colon; ids may)."""
+    source, _, source_id = key.partition(":")
+    return source, source_id
+
+
 def golden_id_for(source: str, source_id: str) -> str:
     """A golden ID derived from the record that founded the golden record.
 

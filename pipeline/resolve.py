@@ -16,8 +16,11 @@ from typing import Any
 
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
-from mdm import Matcher, Member, UnionFind, golden_id_for, record_key, survive
+from mdm import Matcher, golden_id_for, record_key
+from mdm.constrained import ConstrainedClusters
+from mdm.ids import parse_record_key
 from pipeline.clock import Clock
+from pipeline.golden_writer import GoldenCounts, GoldenWriter
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +30,13 @@ _GOLDEN = "golden\x00"
 @dataclass
 class ResolveCounts:
     resolved: int = 0
-    created: int = 0
-    updated: int = 0
-    merged: int = 0
-    deleted: int = 0
-    events: int = 0
     reviews: int = 0
+    golden: GoldenCounts = field(default_factory=GoldenCounts)
     oversized_blocks: set[str] = field(default_factory=set)
 
-    def golden_counts(self) -> dict[str, int]:
-        return {
-            "golden_created": self.created,
-            "golden_updated": self.updated,
-            "golden_merged": self.merged,
-            "golden_deleted": self.deleted,
-            "events": self.events,
-        }
-
     def add(self, other: ResolveCounts) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.merged += other.merged
-        self.deleted += other.deleted
-        self.events += other.events
+        for name in ("created", "updated", "merged", "deleted", "events"):
+            setattr(self.golden, name, getattr(self.golden, name) + getattr(other.golden, name))
         self.reviews += other.reviews
         self.oversized_blocks |= other.oversized_blocks
 
@@ -74,7 +61,7 @@ def resolve_pending(
                 break
             batch = ResolveCounts()
             _Batch(uow, matcher, trust, run_id, clock(), block_cap, batch).resolve(keys)
-            uow.runs.add_golden_counts(run_id, **batch.golden_counts())
+            uow.runs.add_golden_counts(run_id, **batch.golden.as_run_counts())
             uow.commit()
         counts.add(batch)
         counts.resolved += len(keys)
@@ -101,14 +88,9 @@ class _Batch:
         block_cap: int,
         counts: ResolveCounts,
     ) -> None:
-        self.uow, self.matcher, self.trust = uow, matcher, trust
+        self.uow, self.matcher = uow, matcher
         self.run_id, self.at, self.block_cap, self.counts = run_id, at, block_cap, counts
-        self.membership_changed: set[str] = set()
-        self.absorbed: dict[str, list[str]] = {}
-        self.merged_away: set[str] = set()
-        self.golden_rows: list[dict[str, Any]] = []
-        self.history_rows: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        self.writer = GoldenWriter(uow, trust, run_id, at, counts.golden)
 
     def resolve(self, keys: list[RecordKey]) -> None:
         uow = self.uow
@@ -130,18 +112,23 @@ class _Batch:
             if row.status == "active":
                 records[k] = dict(row.record)
 
-        clusters = UnionFind(active)
+        clusters = ConstrainedClusters(self._kept_apart(list(active), links))
+        for k in active:
+            clusters.add(k)
         for k in records:
             if k in links:
-                clusters.union(k, _GOLDEN + links[k])
-        self._match(active, block_keys, members, records, clusters)
+                clusters.union(k, _GOLDEN + links[k], force=True)
+        for _probability, a, b in sorted(
+            self._match(active, block_keys, members, records), reverse=True
+        ):
+            clusters.union(a, b)
 
         touched: set[str] = set()
         unlinked = [k for k in gone if k in links]
         uow.golden.unlink(unlinked)
         for k in unlinked:
             touched.add(links[k])
-            self.membership_changed.add(links[k])
+            self.writer.membership_changed.add(links[k])
         groups = []
         for group in clusters.groups():
             pending = sorted(n for n in group if isinstance(n, tuple) and n in active)
@@ -155,9 +142,9 @@ class _Batch:
             touched.add(winner)
             newcomers.extend((k, winner) for k in pending if links.get(k) != winner)
         uow.golden.link_many(newcomers, method="auto", run_id=self.run_id, at=self.at)
-        self.membership_changed.update(winner for _, winner in newcomers)
-        self._rebuild(sorted(touched))
-        self.flush()
+        self.writer.membership_changed.update(winner for _, winner in newcomers)
+        self.writer.rebuild(sorted(touched))
+        self.writer.flush()
         uow.staging.clear_pending(keys)
 
     def _match(
@@ -166,8 +153,8 @@ class _Batch:
         block_keys: Mapping[RecordKey, set[str]],
         members: Mapping[str, set[RecordKey]],
         records: Mapping[RecordKey, dict[str, Any]],
-        clusters: UnionFind,
-    ) -> None:
+    ) -> list[tuple[float, RecordKey, RecordKey]]:
+        """Score every candidate pair; store match/review decisions; return the match edges."""
         pairs: set[tuple[RecordKey, RecordKey]] = set()
         for key in active:
             for value in block_keys[key]:
@@ -176,7 +163,7 @@ class _Batch:
                         pairs.add((key, other) if key < other else (other, key))
         named = {pair: (record_key(*pair[0]), record_key(*pair[1])) for pair in pairs}
         pinned = self.uow.matching.pinned(named.values())
-        decisions, reviews = [], []
+        decisions, reviews, edges = [], [], []
         for pair in sorted(pairs):
             left, right = named[pair]
             score = self.matcher.score(records[pair[0]], records[pair[1]])
@@ -184,7 +171,7 @@ class _Batch:
             if (left, right) in pinned:
                 outcome = "match" if pinned[(left, right)] == "match" else "distinct"
             if outcome == "match":
-                clusters.union(*pair)
+                edges.append((score.probability, *pair))
             if outcome == "distinct":
                 continue
             decisions.append(
@@ -213,6 +200,24 @@ class _Batch:
         self.uow.matching.save_decisions(decisions)
         self.uow.matching.open_review(reviews)
         self.counts.reviews += len(reviews)
+        return edges
+
+    def _kept_apart(
+        self, pending: list[RecordKey], links: Mapping[RecordKey, str]
+    ) -> list[tuple[Any, Any]]:
+        """Cannot-link pairs from steward decisions: the records, and each with the other's
+        golden record (so a pending record never joins a golden record holding its opposite)."""
+        pairs: list[tuple[Any, Any]] = []
+        pinned = self.uow.matching.pinned_distinct([record_key(*k) for k in pending])
+        partners = [(parse_record_key(a), parse_record_key(b)) for a, b in pinned]
+        partner_links = self.uow.golden.links(k for pair in partners for k in pair)
+        for a, b in partners:
+            pairs.append((a, b))
+            for one, other in ((a, b), (b, a)):
+                golden = partner_links.get(other) or links.get(other)
+                if golden is not None and partner_links.get(one) != golden:
+                    pairs.append((one, _GOLDEN + golden))
+        return pairs
 
     def _winner(
         self, pending: list[RecordKey], goldens: set[str], existing: Mapping[str, Any]
@@ -222,127 +227,5 @@ class _Batch:
             return golden_id_for(*pending[0])
         ordered = sorted(goldens, key=lambda g: (existing[g].created_at, g))
         for loser in ordered[1:]:
-            self._merge_away(loser, ordered[0])
+            self.writer.merge_away(loser, ordered[0])
         return ordered[0]
-
-    def _merge_away(self, loser: str, winner: str) -> None:
-        golden = self.uow.golden
-        row = golden.get(loser)
-        if row is None or row.status != "active":
-            return
-        moved = golden.members([loser]).get(loser, [])
-        golden.link_many(
-            [(k, winner) for k in moved], method="merge", run_id=self.run_id, at=self.at
-        )
-        self._write(
-            loser,
-            row,
-            "merged_away",
-            "merged",
-            dict(row.record),
-            dict(row.provenance),
-            moved,
-            merged_into=winner,
-        )
-        self.absorbed.setdefault(winner, []).append(loser)
-        self.membership_changed.add(winner)
-        self.counts.merged += 1
-
-    def _rebuild(self, golden_ids: list[str]) -> None:
-        """Re-survive golden records from their members; write a version only where one changed."""
-        golden = self.uow.golden
-        golden_ids = [g for g in golden_ids if g not in self.merged_away]
-        currents = golden.get_many(golden_ids)
-        member_keys = golden.members(golden_ids)
-        rows = self.uow.staging.records(k for keys in member_keys.values() for k in keys)
-        for golden_id in golden_ids:
-            current = currents.get(golden_id)
-            keys = member_keys.get(golden_id, [])
-            if not keys:
-                if current is not None and current.status == "active":
-                    record = dict(current.record)
-                    self._write(golden_id, current, "delete", "deleted", record, {}, [])
-                    self.counts.deleted += 1
-                continue
-            members = [
-                Member(
-                    k[0], k[1], dict(rows[k].record), self.trust.get(k[0], 0), rows[k].changed_at
-                )
-                for k in keys
-                if k in rows
-            ]
-            record, provenance = survive(members)
-            if current is None or current.status != "active":
-                self._write(golden_id, current, "create", "active", record, provenance, keys)
-                self.counts.created += 1
-                continue
-            same = dict(current.record) == record and dict(current.provenance) == provenance
-            if same and golden_id not in self.membership_changed:
-                continue
-            kind = "merge" if golden_id in self.absorbed else "update"
-            self._write(golden_id, current, kind, "active", record, provenance, keys)
-            self.counts.updated += 1
-
-    def _write(
-        self,
-        golden_id: str,
-        current: Any,
-        kind: str,
-        status: str,
-        record: dict[str, Any],
-        provenance: dict[str, Any],
-        members: list[RecordKey],
-        merged_into: str | None = None,
-    ) -> None:
-        """Queue the new version, its history row and its change event (flushed per batch)."""
-        version = 1 if current is None else current.version + 1
-        self.golden_rows.append(
-            {
-                "golden_id": golden_id,
-                "status": status,
-                "merged_into": merged_into,
-                "record": record,
-                "provenance": provenance,
-                "version": version,
-                "created_run_id": self.run_id if current is None else current.created_run_id,
-                "updated_run_id": self.run_id,
-                "created_at": self.at if current is None else current.created_at,
-                "updated_at": self.at,
-            }
-        )
-        self.history_rows.append(
-            {
-                "golden_id": golden_id,
-                "version": version,
-                "change": kind,
-                "status": status,
-                "record": record,
-                "provenance": provenance,
-                "members": [list(m) for m in members],
-                "run_id": self.run_id,
-                "recorded_at": self.at,
-            }
-        )
-        detail: dict[str, Any] = {"members": len(members)}
-        if merged_into is not None:
-            detail["merged_into"] = merged_into
-            self.merged_away.add(golden_id)
-        if golden_id in self.absorbed:
-            detail["absorbed"] = sorted(self.absorbed[golden_id])
-        self.events.append(
-            {
-                "golden_id": golden_id,
-                "kind": kind,
-                "version": version,
-                "run_id": self.run_id,
-                "detail": detail,
-                "recorded_at": self.at,
-            }
-        )
-        self.counts.events += 1
-
-    def flush(self) -> None:
-        golden = self.uow.golden
-        golden.save_many(self.golden_rows)
-        golden.record_history(self.history_rows)
-        golden.emit_many(self.events)

@@ -124,6 +124,17 @@ class GoldenRepository:
                     sa.delete(xref).where(xref.c.source == source, xref.c.source_id.in_(chunk))
                 )
 
+    def aliases_of(self, golden_id: str) -> list[sa.Row[Any]]:
+        """Golden records merged into ``golden_id`` (newest merge first)."""
+        t = golden_record.c
+        return list(
+            self._c.execute(
+                sa.select(golden_record)
+                .where(t.merged_into == golden_id, t.status == "merged")
+                .order_by(t.updated_at.desc(), t.golden_id)
+            )
+        )
+
     def history(self, golden_id: str) -> list[sa.Row[Any]]:
         return list(
             self._c.execute(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from core.store.staging import RecordKey
-from core.store.tables import block_key, match_decision, review_task
+from core.store.tables import block_key, match_decision, review_task, steward_action
 from core.store.upsert import chunked, ids_by_source, upsert
 
 
@@ -74,6 +75,21 @@ class MatchingRepository:
                     found[(row.left_key, row.right_key)] = row.outcome
         return found
 
+    def pinned_distinct(self, record_keys: Sequence[str]) -> list[tuple[str, str]]:
+        """Steward "not a match" pairs that involve any of ``record_keys``."""
+        t = match_decision.c
+        found: set[tuple[str, str]] = set()
+        for chunk in chunked(list(record_keys)):
+            for row in self._c.execute(
+                sa.select(t.left_key, t.right_key).where(
+                    t.pinned.is_(True),
+                    t.outcome == "distinct",
+                    sa.or_(t.left_key.in_(chunk), t.right_key.in_(chunk)),
+                )
+            ):
+                found.add((row.left_key, row.right_key))
+        return sorted(found)
+
     def save_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
         """Store automatic decisions; a pinned (steward) decision is never overwritten."""
         if not rows:
@@ -97,4 +113,90 @@ class MatchingRepository:
                 .select_from(review_task)
                 .where(review_task.c.status == status)
             ).scalar_one()
+        )
+
+    def pin(
+        self,
+        left_key: str,
+        right_key: str,
+        outcome: str,
+        *,
+        actor: str,
+        at: datetime,
+        explanation: dict[str, Any] | None = None,
+    ) -> None:
+        """A steward's decision on a pair: kept over any later automatic decision."""
+        left_key, right_key = sorted((left_key, right_key))
+        previous = self.decision(left_key, right_key)
+        upsert(
+            self._c,
+            match_decision,
+            [
+                {
+                    "left_key": left_key,
+                    "right_key": right_key,
+                    "score": previous.score if previous is not None else 1.0,
+                    "outcome": outcome,
+                    "explanation": explanation
+                    or (dict(previous.explanation) if previous is not None else {}),
+                    "pinned": True,
+                    "decided_by": actor,
+                    "run_id": None,
+                    "decided_at": at,
+                }
+            ],
+            key=("left_key", "right_key"),
+        )
+
+    def decision(self, left_key: str, right_key: str) -> Any:
+        left_key, right_key = sorted((left_key, right_key))
+        t = match_decision.c
+        return self._c.execute(
+            sa.select(match_decision).where(t.left_key == left_key, t.right_key == right_key)
+        ).first()
+
+    def decisions_among(self, record_keys: Sequence[str]) -> list[Any]:
+        """Stored decisions whose both sides are in ``record_keys`` (a golden record's members)."""
+        t = match_decision.c
+        wanted = set(record_keys)
+        found = []
+        for chunk in chunked(sorted(wanted)):
+            for row in self._c.execute(sa.select(match_decision).where(t.left_key.in_(chunk))):
+                if row.right_key in wanted:
+                    found.append(row)
+        return sorted(found, key=lambda r: (r.left_key, r.right_key))
+
+    def reviews(self, status: str | None = "open", limit: int = 50) -> list[Any]:
+        t = review_task.c
+        query = sa.select(review_task).order_by(t.score.desc(), t.task_id).limit(limit)
+        if status is not None:
+            query = query.where(t.status == status)
+        return list(self._c.execute(query))
+
+    def review(self, task_id: int) -> Any:
+        return self._c.execute(
+            sa.select(review_task).where(review_task.c.task_id == task_id)
+        ).first()
+
+    def close_review(self, task_id: int, status: str, *, actor: str, at: datetime) -> None:
+        self._c.execute(
+            sa.update(review_task)
+            .where(review_task.c.task_id == task_id)
+            .values(status=status, resolved_by=actor, resolved_at=at)
+        )
+
+    def audit(
+        self, action: str, target: str, *, actor: str, at: datetime, detail: dict[str, Any]
+    ) -> None:
+        """Record what a steward did; the detail holds keys and IDs, never personal data."""
+        self._c.execute(
+            sa.insert(steward_action).values(
+                action=action, actor=actor, target=target, detail=detail, recorded_at=at
+            )
+        )
+
+    def audit_trail(self, limit: int = 100) -> list[Any]:
+        t = steward_action.c
+        return list(
+            self._c.execute(sa.select(steward_action).order_by(t.action_id.desc()).limit(limit))
         )

@@ -186,3 +186,14 @@ change_event = sa.Table(
     sa.Column("detail", Json, nullable=False),
     sa.Column("recorded_at", Stamp, nullable=False),
 )
+
+steward_action = sa.Table(
+    "steward_action",
+    metadata,
+    sa.Column("action_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(320), nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("recorded_at", Stamp, nullable=False),
+)

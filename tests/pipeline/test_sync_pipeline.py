@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from store_helpers import csv_config, table, write_csv  # type: ignore[import-not-found]
 
-from core.settings import HubConfig, SourceConfig, load_config
+from core.settings import SourceConfig, load_config
 from core.store import UnitOfWork
 from core.store.tables import change_event, golden_record, quarantine, source_record, xref
 from pipeline.demo import sample_dir
 from pipeline.sync import sync
-
-COLUMNS = ["source_id", "full_name", "email", "phone", "postcode", "city", "birth_date"]
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def csv_config(store_url: str, path: Path) -> HubConfig:
-    source = SourceConfig(name="crm", kind="spreadsheet", connection={"path": str(path)})
-    return HubConfig(store=store_url, sources=(source,), base_dir=path.parent)
-
-
-def table(config: HubConfig, name: sa.Table) -> list[sa.Row]:  # type: ignore[type-arg]
-    engine = sa.create_engine(config.store_url())
-    with engine.connect() as connection:
-        rows = list(connection.execute(sa.select(name)))
-    engine.dispose()
-    return rows
-
 
 ANNA = {
     "source_id": "1",

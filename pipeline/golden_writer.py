@@ -1,0 +1,173 @@
+"""Writing golden records: versions, history, change events, merges — for resolve and stewards.
+
+Writes are queued and flushed once per unit of work; every version gets a
+history row (with its members) and a change event in sequence order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.store import UnitOfWork
+from core.store.staging import RecordKey
+from mdm import Member, survive
+
+
+@dataclass
+class GoldenCounts:
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    deleted: int = 0
+    events: int = 0
+
+    def as_run_counts(self) -> dict[str, int]:
+        return {
+            "golden_created": self.created,
+            "golden_updated": self.updated,
+            "golden_merged": self.merged,
+            "golden_deleted": self.deleted,
+            "events": self.events,
+        }
+
+
+@dataclass
+class GoldenWriter:
+    """Queues golden-record versions for one unit of work; :meth:`flush` writes them."""
+
+    uow: UnitOfWork
+    trust: Mapping[str, int]
+    run_id: int
+    at: datetime
+    counts: GoldenCounts = field(default_factory=GoldenCounts)
+    membership_changed: set[str] = field(default_factory=set)
+    absorbed: dict[str, list[str]] = field(default_factory=dict)
+    merged_away: set[str] = field(default_factory=set)
+    golden_rows: list[dict[str, Any]] = field(default_factory=list)
+    history_rows: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def merge_away(self, loser: str, winner: str) -> None:
+        golden = self.uow.golden
+        row = golden.get(loser)
+        if row is None or row.status != "active":
+            return
+        moved = golden.members([loser]).get(loser, [])
+        golden.link_many(
+            [(k, winner) for k in moved], method="merge", run_id=self.run_id, at=self.at
+        )
+        self.write(
+            loser,
+            row,
+            "merged_away",
+            "merged",
+            dict(row.record),
+            dict(row.provenance),
+            moved,
+            merged_into=winner,
+        )
+        self.absorbed.setdefault(winner, []).append(loser)
+        self.membership_changed.add(winner)
+        self.counts.merged += 1
+
+    def rebuild(self, golden_ids: list[str], change: str | None = None) -> None:
+        """Re-survive golden records from their members; write a version only where one changed."""
+        golden = self.uow.golden
+        golden_ids = [g for g in golden_ids if g not in self.merged_away]
+        currents = golden.get_many(golden_ids)
+        member_keys = golden.members(golden_ids)
+        rows = self.uow.staging.records(k for keys in member_keys.values() for k in keys)
+        for golden_id in golden_ids:
+            current = currents.get(golden_id)
+            keys = member_keys.get(golden_id, [])
+            if not keys:
+                if current is not None and current.status == "active":
+                    record = dict(current.record)
+                    self.write(golden_id, current, "delete", "deleted", record, {}, [])
+                    self.counts.deleted += 1
+                continue
+            members = [
+                Member(
+                    k[0], k[1], dict(rows[k].record), self.trust.get(k[0], 0), rows[k].changed_at
+                )
+                for k in keys
+                if k in rows
+            ]
+            record, provenance = survive(members)
+            if current is None or current.status != "active":
+                self.write(golden_id, current, "create", "active", record, provenance, keys)
+                self.counts.created += 1
+                continue
+            same = dict(current.record) == record and dict(current.provenance) == provenance
+            if same and golden_id not in self.membership_changed:
+                continue
+            kind = change or ("merge" if golden_id in self.absorbed else "update")
+            self.write(golden_id, current, kind, "active", record, provenance, keys)
+            self.counts.updated += 1
+
+    def write(
+        self,
+        golden_id: str,
+        current: Any,
+        kind: str,
+        status: str,
+        record: dict[str, Any],
+        provenance: dict[str, Any],
+        members: list[RecordKey],
+        merged_into: str | None = None,
+    ) -> None:
+        """Queue the new version, its history row and its change event (flushed per batch)."""
+        version = 1 if current is None else current.version + 1
+        self.golden_rows.append(
+            {
+                "golden_id": golden_id,
+                "status": status,
+                "merged_into": merged_into,
+                "record": record,
+                "provenance": provenance,
+                "version": version,
+                "created_run_id": self.run_id if current is None else current.created_run_id,
+                "updated_run_id": self.run_id,
+                "created_at": self.at if current is None else current.created_at,
+                "updated_at": self.at,
+            }
+        )
+        self.history_rows.append(
+            {
+                "golden_id": golden_id,
+                "version": version,
+                "change": kind,
+                "status": status,
+                "record": record,
+                "provenance": provenance,
+                "members": [list(m) for m in members],
+                "run_id": self.run_id,
+                "recorded_at": self.at,
+            }
+        )
+        detail: dict[str, Any] = {"members": len(members)}
+        if merged_into is not None:
+            detail["merged_into"] = merged_into
+            self.merged_away.add(golden_id)
+        if golden_id in self.absorbed:
+            detail["absorbed"] = sorted(self.absorbed[golden_id])
+        self.events.append(
+            {
+                "golden_id": golden_id,
+                "kind": kind,
+                "version": version,
+                "run_id": self.run_id,
+                "detail": detail,
+                "recorded_at": self.at,
+            }
+        )
+        self.counts.events += 1
+
+    def flush(self) -> None:
+        golden = self.uow.golden
+        golden.save_many(self.golden_rows)
+        golden.record_history(self.history_rows)
+        golden.emit_many(self.events)
