@@ -180,3 +180,36 @@ def test_sources_check_reports_each_source_and_fails_on_a_broken_one(
     code, out, err = run(capsys, "sources", "check", "--config", str(config), "-s", "erp")
     assert code == 1
     assert "source erp: misconfigured" in err and "erp_kunden.csv" in err
+
+
+def test_a_steward_works_the_review_queue_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "crm.csv").write_text(
+        "source_id,full_name,birth_date,email,city\n"
+        "1,Anna Schmidt,1982-05-05,anna@home.de,Berlin\n"
+        "2,Anna Schmidt,1982-05-05,a.schmidt@work.de,Berlin\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "hub.yaml"
+    config.write_text(
+        "sources:\n  - {name: crm, kind: spreadsheet, connection: {path: crm.csv}}\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "sync", "-c", str(config))[0] == 0
+    code, out, _ = run(capsys, "review", "list", "-c", str(config))
+    assert code == 0 and "crm:1" in out and "crm:2" in out
+    code, out, _ = run(capsys, "review", "show", "1", "-c", str(config))
+    assert code == 0 and "birth_date" in out and "evidence" in out
+    code, out, _ = run(capsys, "review", "accept", "1", "-c", str(config), "--by", "maria")
+    assert code == 0 and "accepted" in out
+    code, _, err = run(capsys, "review", "accept", "1", "-c", str(config))
+    assert code == 2 and "already accepted" in err
+    code, out, _ = run(capsys, "match", "explain", "crm:1", "crm:2", "-c", str(config))
+    assert code == 0 and "stored: match by maria (pinned)" in " ".join(out.split())
+    code, out, _ = run(capsys, "golden", "export", "-c", str(config))
+    golden_id = out.splitlines()[1].split(",")[0]
+    code, out, _ = run(capsys, "golden", "explain", golden_id, "-c", str(config))
+    assert code == 0 and "2 members" in out and "pinned" in out
+    code, out, _ = run(capsys, "golden", "unmerge", golden_id, "crm:2", "-c", str(config))
+    assert code == 0 and "now in" in out
