@@ -65,6 +65,15 @@ class SourceConfig(BaseModel):
     batch_size: int = Field(default=1000, ge=1, le=100_000)
 
 
+class BackupSettings(BaseModel):
+    """Where backups go (relative to the config file) and how many are kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    directory: str = "backups"
+    keep: int = Field(default=7, ge=1, le=1000)
+
+
 class HubConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -73,6 +82,7 @@ class HubConfig(BaseModel):
     date_order: Literal["dmy", "mdy", "ymd"] = "dmy"
     sources: tuple[SourceConfig, ...] = ()
     thresholds: Thresholds = Thresholds()
+    backup: BackupSettings = BackupSettings()
     base_dir: Path = Field(default=Path(), exclude=True)
 
     @field_validator("store")
