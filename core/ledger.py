@@ -46,6 +46,7 @@ class RunLedger(BaseModel):
     kind: str
     status: str
     sources: list[str]
+    external_key: str | None = None
     started_at: datetime
     finished_at: datetime | None = None
     message: str | None = None

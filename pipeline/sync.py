@@ -19,7 +19,7 @@ from connectors.base import Combine, Stream
 from core.errors import ConfigError, HubError, ReconciliationError
 from core.ledger import RunLedger
 from core.records import RawRecord
-from core.settings import HubConfig, SourceConfig
+from core.settings import HubConfig
 from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine, migrate
 from mdm import Matcher, RuleMatcher
@@ -69,7 +69,7 @@ def sync(
     engine: Engine | None = None,
     fail_fast: bool = False,
 ) -> SyncResult:
-    """Run the sources (all, or those named).
+    """Run the sources (all, or those named): extract each, resolve, close the ledger.
 
     A failing source is recorded and the others go on; with ``fail_fast`` its
     error is raised instead (for one-file jobs such as ``dedupe``).
@@ -79,17 +79,70 @@ def sync(
         raise ConfigError("no sources to run: add one under sources: in the config")
     opened = [open_source(config, s) for s in selected]
     engine = engine or open_store(config)
-    names = [s.name for s in selected]
-    with UnitOfWork(engine) as uow:
-        interrupted = uow.runs.interrupted(kind, names)
-        run_id = interrupted or uow.runs.start(kind, names, at=clock())
-        uow.commit()
-    if interrupted:
-        log.warning("resuming interrupted run %s", run_id)
-    runner = _Runner(config, engine, run_id, clock, progress, fail_fast)
+    run_id, resumed = begin_run(engine, kind, [s.name for s in selected], clock=clock)
     for source in opened:
-        runner.extract(source)
-    counts = resolve_pending(
+        extract_source(
+            config, engine, run_id, source, clock=clock, progress=progress, fail_fast=fail_fast
+        )
+    counts = resolve_run(config, engine, run_id, clock=clock, progress=progress)
+    problems = close_run(engine, run_id, [s.name for s in selected], clock=clock)
+    with UnitOfWork(engine) as uow:
+        ledger = uow.runs.ledger(run_id)
+    return SyncResult(ledger, counts, problems, resumed=resumed)
+
+
+def begin_run(
+    engine: Engine,
+    kind: str,
+    sources: Sequence[str],
+    *,
+    clock: Clock = utc_now,
+    external_key: str | None = None,
+) -> tuple[int, bool]:
+    """The run to work in: the one with this scheduler key, an interrupted one, or a new one.
+
+    Returns the run ID and whether an existing run is resumed.
+    """
+    with UnitOfWork(engine) as uow:
+        existing = (
+            uow.runs.by_external_key(kind, external_key)
+            if external_key
+            else uow.runs.interrupted(kind, sources)
+        )
+        run_id = existing or uow.runs.start(kind, sources, at=clock(), external_key=external_key)
+        uow.commit()
+    if existing:
+        log.warning("resuming run %s", run_id)
+    return run_id, existing is not None
+
+
+def extract_source(
+    config: HubConfig,
+    engine: Engine,
+    run_id: int,
+    source: OpenSource | str,
+    *,
+    clock: Clock = utc_now,
+    progress: Progress | None = None,
+    fail_fast: bool = True,
+) -> None:
+    """Extract, map, validate and stage one source into ``run_id`` (idempotent, resumable)."""
+    opened = (
+        source if isinstance(source, OpenSource) else open_source(config, config.source(source))
+    )
+    _Runner(config, engine, run_id, clock, progress, fail_fast).extract(opened)
+
+
+def resolve_run(
+    config: HubConfig,
+    engine: Engine,
+    run_id: int,
+    *,
+    clock: Clock = utc_now,
+    progress: Progress | None = None,
+) -> ResolveCounts:
+    """Match, merge and publish every pending record (committed batch by batch)."""
+    return resolve_pending(
         engine,
         matcher_for(config),
         {s.name: s.trust for s in config.sources},
@@ -97,10 +150,35 @@ def sync(
         clock=clock,
         progress=(lambda n: progress("resolve", "", n)) if progress else None,
     )
-    problems = runner.close(selected)
+
+
+def close_run(
+    engine: Engine, run_id: int, sources: Sequence[str], *, clock: Clock = utc_now
+) -> list[str]:
+    """Check every source's ledger against the store and finish the run; return problems."""
+    problems: list[str] = []
     with UnitOfWork(engine) as uow:
-        ledger = uow.runs.ledger(run_id)
-    return SyncResult(ledger, counts, problems, resumed=interrupted is not None)
+        statuses = {s.source: s for s in uow.runs.ledger(run_id).source_ledgers}
+        for name in sources:
+            ledger = statuses.get(name)
+            if ledger is None or ledger.status == "running":
+                problems.append(f"source {name} was not extracted in run {run_id}")
+                continue
+            if ledger.status == "failed" and ledger.message and not ledger.pending:
+                problems.append(f"source {name} failed: {ledger.message}")
+                continue
+            pending, found = reconcile_source(uow, name, run_id)
+            status = "failed" if found or pending else "done"
+            uow.runs.finish_source(
+                run_id, name, status, pending=pending, message="; ".join(found) or None
+            )
+            problems.extend(found)
+            if pending:
+                problems.append(f"source {name}: {pending} staged records not resolved")
+        status = "failed" if problems else "succeeded"
+        uow.runs.finish(run_id, status, at=clock(), message="; ".join(problems) or None)
+        uow.commit()
+    return problems
 
 
 class _Runner:
@@ -119,7 +197,6 @@ class _Runner:
         self.options = StandardiseOptions(
             default_region=config.default_region, date_order=config.date_order
         )
-        self.failures: dict[str, str] = {}
 
     def extract(self, source: OpenSource) -> None:
         name = source.config.name
@@ -127,12 +204,11 @@ class _Runner:
             status = uow.runs.open_source(self.run_id, name)
             uow.commit()
         if status != "running":
-            return  # already extracted by the interrupted run this one resumes
+            return  # already extracted by the run this call resumes
         try:
             for stream in source.connector.streams():
                 self._extract_stream(source, stream)
         except HubError as e:
-            self.failures[name] = str(e)
             with UnitOfWork(self.engine) as uow:
                 uow.runs.finish_source(self.run_id, name, "failed", message=str(e))
                 uow.commit()
@@ -205,33 +281,6 @@ class _Runner:
             else raw
             for raw in batch
         ]
-
-    def close(self, sources: Sequence[SourceConfig]) -> list[str]:
-        """Check every source's ledger against the store and finish the run."""
-        problems: list[str] = []
-        with UnitOfWork(self.engine) as uow:
-            for source in sources:
-                if source.name in self.failures:
-                    problems.append(f"source {source.name} failed: {self.failures[source.name]}")
-                    continue
-                pending, found = reconcile_source(uow, source.name, self.run_id)
-                status = "failed" if found or pending else "done"
-                uow.runs.finish_source(
-                    self.run_id,
-                    source.name,
-                    status,
-                    pending=pending,
-                    message="; ".join(found) or None,
-                )
-                problems.extend(found)
-                if pending:
-                    problems.append(f"source {source.name}: {pending} staged records not resolved")
-            status = "failed" if problems else "succeeded"
-            uow.runs.finish(
-                self.run_id, status, at=self.clock(), message="; ".join(problems) or None
-            )
-            uow.commit()
-        return problems
 
 
 def require_reconciled(result: SyncResult) -> None:

@@ -19,9 +19,17 @@ class RunRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._c = connection
 
-    def start(self, kind: str, sources: Sequence[str], *, at: datetime) -> int:
+    def start(
+        self, kind: str, sources: Sequence[str], *, at: datetime, external_key: str | None = None
+    ) -> int:
         result = self._c.execute(
-            sa.insert(run).values(kind=kind, status="running", sources=list(sources), started_at=at)
+            sa.insert(run).values(
+                kind=kind,
+                status="running",
+                sources=list(sources),
+                started_at=at,
+                external_key=external_key,
+            )
         )
         (run_id,) = result.inserted_primary_key or (None,)
         assert run_id is not None
@@ -39,8 +47,29 @@ class RunRepository:
                 return int(row.run_id)
         return None
 
+    def by_external_key(self, kind: str, external_key: str) -> int | None:
+        """The run a scheduler started under ``external_key`` (a retried task joins it)."""
+        found = self._c.execute(
+            sa.select(run.c.run_id)
+            .where(run.c.kind == kind, run.c.external_key == external_key)
+            .order_by(run.c.run_id.desc())
+        ).first()
+        return int(found.run_id) if found else None
+
     def open_source(self, run_id: int, source: str) -> str:
-        """Start (or find) the ledger row of ``source`` in ``run_id``; return its status."""
+        """Start (or find) the ledger row of ``source`` in ``run_id``; return its status.
+
+        A source that failed in this run is opened again (a retry continues it).
+        """
+        self._c.execute(
+            sa.update(run_source)
+            .where(
+                run_source.c.run_id == run_id,
+                run_source.c.source == source,
+                run_source.c.status == "failed",
+            )
+            .values(status="running", message=None)
+        )
         upsert(
             self._c,
             run_source,

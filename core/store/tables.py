@@ -32,6 +32,8 @@ run = sa.Table(
     sa.Column("golden_merged", sa.Integer, nullable=False, server_default="0"),
     sa.Column("golden_deleted", sa.Integer, nullable=False, server_default="0"),
     sa.Column("events", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("external_key", sa.String(250)),
+    sa.Index(None, "kind", "external_key"),
 )
 
 run_source = sa.Table(
