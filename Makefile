@@ -6,19 +6,23 @@ VENV := .venv
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv venv-airflow clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# --inexact: `make demo` after `make test` keeps the Airflow extra instead of removing it.
 venv: $(UV)
-	$(UV) sync --locked --quiet
+	$(UV) sync --locked --inexact --quiet
+
+venv-airflow: $(UV)
+	$(UV) sync --locked --inexact --extra airflow --quiet
 
 demo: venv
 	$(VENV)/bin/crmhub demo
 
-test: venv
+test: venv-airflow
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest

@@ -68,6 +68,7 @@ def sync(
     progress: Progress | None = None,
     engine: Engine | None = None,
     fail_fast: bool = False,
+    external_key: str | None = None,
 ) -> SyncResult:
     """Run the sources (all, or those named): extract each, resolve, close the ledger.
 
@@ -79,7 +80,8 @@ def sync(
         raise ConfigError("no sources to run: add one under sources: in the config")
     opened = [open_source(config, s) for s in selected]
     engine = engine or open_store(config)
-    run_id, resumed = begin_run(engine, kind, [s.name for s in selected], clock=clock)
+    names = [s.name for s in selected]
+    run_id, resumed = begin_run(engine, kind, names, clock=clock, external_key=external_key)
     for source in opened:
         extract_source(
             config, engine, run_id, source, clock=clock, progress=progress, fail_fast=fail_fast

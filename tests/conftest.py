@@ -17,6 +17,13 @@ import pytest
 import sqlalchemy as sa
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# Airflow reads these once, on first import: set them before any test imports it.
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="crmhub-airflow-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parents[1] / "dags")
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
+os.environ["CRMHUB_RETRY_DELAY_SECONDS"] = "0"
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # shared suites, e.g. the contract
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

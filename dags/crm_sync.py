@@ -1,0 +1,103 @@
+"""
+### crm_sync — keep the golden records in sync with every source
+
+One mapped task per configured source extracts, maps, validates and stages it
+(a failing source is retried on its own and never blocks the others); then
+`resolve` matches and merges the changes into golden records; `finish` checks
+the run's ledger (read = unchanged + staged + quarantined, per source) and fails
+loudly when it does not add up or a source failed; `report` writes the run's
+HTML report and returns its path. Golden-record changes are published as the
+asset `crmhub://golden-records`, so downstream DAGs can be scheduled on it.
+
+Params: `config` (path of hub.yaml; default `$CRMHUB_CONFIG`, else `hub.yaml`),
+`store_conn_id` (an Airflow connection holding the store URL; default: the
+config's `store`). Every task is idempotent: a retry joins the same crm-hub run.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, Param, dag, task
+
+GOLDEN_RECORDS = Asset("crmhub://golden-records")
+RETRY_DELAY = timedelta(seconds=int(os.environ.get("CRMHUB_RETRY_DELAY_SECONDS", "120")))
+
+
+def _settings() -> tuple[str | None, str | None]:
+    """(config path, store URL) for this run, from the DAG params."""
+    from airflow.sdk import Connection, get_current_context
+
+    from pipeline.tasks import store_url_from_uri
+
+    params = get_current_context()["params"]
+    conn_id = params.get("store_conn_id")
+    store = store_url_from_uri(Connection.get(conn_id).get_uri()) if conn_id else None
+    return params.get("config"), store
+
+
+@dag(
+    dag_id="crm_sync",
+    schedule=os.environ.get("CRMHUB_SYNC_SCHEDULE", "@hourly"),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["crm-hub", "sync"],
+    default_args={"owner": "data-engineering", "retries": 2, "retry_delay": RETRY_DELAY},
+    params={
+        "config": Param(None, type=["null", "string"], description="path of hub.yaml"),
+        "store_conn_id": Param(None, type=["null", "string"], description="store connection"),
+    },
+)
+def crm_sync() -> None:
+    @task
+    def sources() -> list[str]:
+        from pipeline import tasks
+
+        return tasks.source_names(_settings()[0])
+
+    @task
+    def start() -> int:
+        from airflow.sdk import get_current_context
+
+        from pipeline import tasks
+
+        run_key = f"airflow:crm_sync:{get_current_context()['run_id']}"
+        return tasks.start_sync(*_settings(), run_key=run_key)
+
+    @task
+    def extract(source: str, crmhub_run: int) -> dict:  # type: ignore[type-arg]
+        from pipeline import tasks
+
+        config, store = _settings()
+        return tasks.extract(config, crmhub_run, source, store)
+
+    @task(trigger_rule="all_done")
+    def resolve(crmhub_run: int) -> dict:  # type: ignore[type-arg]
+        from pipeline import tasks
+
+        config, store = _settings()
+        return tasks.resolve(config, crmhub_run, store)
+
+    @task(trigger_rule="all_done", outlets=[GOLDEN_RECORDS])
+    def finish(crmhub_run: int) -> dict:  # type: ignore[type-arg]
+        from pipeline import tasks
+
+        config, store = _settings()
+        return tasks.finish(config, crmhub_run, store)
+
+    @task(trigger_rule="all_done")
+    def report(crmhub_run: int) -> dict:  # type: ignore[type-arg]
+        from pipeline import tasks
+
+        config, store = _settings()
+        return tasks.report(config, crmhub_run, store)
+
+    crmhub_run = start()
+    staged = extract.partial(crmhub_run=crmhub_run).expand(source=sources())
+    staged >> resolve(crmhub_run) >> finish(crmhub_run) >> report(crmhub_run)
+
+
+crm_sync()

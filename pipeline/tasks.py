@@ -1,0 +1,170 @@
+"""The steps a scheduler calls, one function per task, small JSON-able summaries out.
+
+Every function takes the config path (default: ``$CRMHUB_CONFIG``, else
+``hub.yaml``) and is idempotent: a retried task joins the same run through the
+scheduler's run key and continues where the failed attempt stopped. The store
+URL may come from the scheduler (an Airflow connection) through ``store_url``
+or ``$CRMHUB_STORE_URL``; it is never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from core.errors import ReconciliationError, register_secret
+from core.settings import HubConfig, load_config
+from core.store import UnitOfWork
+from pipeline.backup import apply_retention, create_backup, restore_drill, verify_backup
+from pipeline.migrate import migrate_file, preview_file
+from pipeline.summary import write_summary
+from pipeline.sync import begin_run, close_run, extract_source, open_store, resolve_run
+
+
+def load(config_path: str | None = None, store_url: str | None = None) -> HubConfig:
+    path = Path(config_path or os.environ.get("CRMHUB_CONFIG") or "hub.yaml")
+    config = load_config(path)
+    url = store_url or os.environ.get("CRMHUB_STORE_URL")
+    if url:
+        register_secret(url)
+        config = config.model_copy(update={"store": url})
+    return config
+
+
+def source_names(config_path: str | None = None) -> list[str]:
+    return [s.name for s in load(config_path).sources]
+
+
+def start_sync(config_path: str | None, store_url: str | None = None, *, run_key: str) -> int:
+    config = load(config_path, store_url)
+    run_id, _ = begin_run(
+        open_store(config), "sync", source_names(config_path), external_key=run_key
+    )
+    return run_id
+
+
+def extract(
+    config_path: str | None, run_id: int, source: str, store_url: str | None = None
+) -> dict[str, Any]:
+    """Stage one source; raises on failure so the scheduler retries just this source."""
+    config = load(config_path, store_url)
+    engine = open_store(config)
+    extract_source(config, engine, run_id, source, fail_fast=True)
+    with UnitOfWork(engine) as uow:
+        ledger = next(s for s in uow.runs.ledger(run_id).source_ledgers if s.source == source)
+    return ledger.model_dump(
+        include={"source", "read", "unchanged", "staged", "quarantined", "deleted"}
+    )
+
+
+def resolve(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
+    config = load(config_path, store_url)
+    counts = resolve_run(config, open_store(config), run_id)
+    return {"resolved": counts.resolved, **counts.golden.as_run_counts(), "reviews": counts.reviews}
+
+
+def finish(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
+    """Close the run's ledger; fail loudly (naming sources and counts) if it does not add up."""
+    config = load(config_path, store_url)
+    engine = open_store(config)
+    problems = close_run(engine, run_id, source_names(config_path))
+    with UnitOfWork(engine) as uow:
+        ledger = uow.runs.ledger(run_id)
+    if problems:
+        raise ReconciliationError(f"run {run_id}: " + "; ".join(problems))
+    return {
+        "run_id": run_id,
+        "status": ledger.status,
+        "read": ledger.total("read"),
+        "staged": ledger.total("staged"),
+        "quarantined": ledger.total("quarantined"),
+        "golden_created": ledger.golden_created,
+        "events": ledger.events,
+    }
+
+
+def report(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
+    config = load(config_path, store_url)
+    engine = open_store(config)
+    with UnitOfWork(engine) as uow:
+        ledger = uow.runs.ledger(run_id)
+    directory = config.resolve_path("reports")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = write_summary(engine, ledger, directory / f"run-{run_id}.html")
+    return {"run_id": run_id, "report": str(path)}
+
+
+def migrate(
+    config_path: str | None,
+    file: str,
+    *,
+    source: str | None = None,
+    mapping: str | None = None,
+    dry_run: bool = False,
+    run_key: str | None = None,
+    store_url: str | None = None,
+) -> dict[str, Any]:
+    """Load a legacy file (a retry with the same ``run_key`` continues the same run)."""
+    config = load(config_path, store_url)
+    path = config.resolve_path(file)
+    if dry_run:
+        preview = preview_file(config, path, source=source, mapping=mapping)
+        return {
+            "dry_run": True,
+            "source": preview.source,
+            "read": preview.read,
+            "new": preview.new,
+            "changed": preview.changed,
+            "unchanged": preview.unchanged,
+            "quarantined": preview.quarantined,
+            "top_reasons": dict(preview.reasons.most_common(5)),
+        }
+    result = migrate_file(config, path, source=source, mapping=mapping, run_key=run_key)
+    ledger = result.ledger
+    return {
+        "dry_run": False,
+        "run_id": ledger.run_id,
+        "read": ledger.total("read"),
+        "staged": ledger.total("staged"),
+        "unchanged": ledger.total("unchanged"),
+        "quarantined": ledger.total("quarantined"),
+        "golden_created": ledger.golden_created,
+    }
+
+
+def backup(config_path: str | None, store_url: str | None = None) -> dict[str, Any]:
+    """Take a consistent backup of the store; returns its folder and row count."""
+    made = create_backup(load(config_path, store_url))
+    return {"backup": str(made.path), "rows": made.rows}
+
+
+def verify(backup_path: str) -> dict[str, Any]:
+    info = verify_backup(Path(backup_path))
+    return {"backup": backup_path, "tables": len(info.tables), "rows": info.rows}
+
+
+def drill(backup_path: str) -> dict[str, Any]:
+    """Restore into a scratch store and compare counts and checksums table by table."""
+    info = restore_drill(Path(backup_path))
+    return {"backup": backup_path, "restored_rows": info.rows, "drill": "passed"}
+
+
+def retention(config_path: str | None) -> dict[str, Any]:
+    removed = apply_retention(load(config_path))
+    return {"removed": [p.name for p in removed]}
+
+
+def store_url_from_uri(uri: str) -> str:
+    """A connection URI as schedulers hand it over → a SQLAlchemy URL crm-hub can use.
+
+    >>> store_url_from_uri("postgres://hub:pw@db:5432/hub")
+    'postgresql+psycopg://hub:pw@db:5432/hub'
+    """
+    register_secret(uri)
+    scheme, sep, rest = uri.partition("://")
+    if scheme in ("postgres", "postgresql"):
+        scheme = "postgresql+psycopg"
+    url = f"{scheme}{sep}{rest}"
+    register_secret(url)
+    return url
