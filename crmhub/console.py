@@ -15,7 +15,7 @@ from rich.table import Table
 from core.errors import redact
 from core.ledger import RunLedger
 
-out = Console()
+out = Console(soft_wrap=True)  # paths and IDs stay on one line, copyable
 err = Console(stderr=True)
 
 

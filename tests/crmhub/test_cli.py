@@ -213,3 +213,28 @@ def test_a_steward_works_the_review_queue_from_the_command_line(
     assert code == 0 and "2 members" in out and "pinned" in out
     code, out, _ = run(capsys, "golden", "unmerge", golden_id, "crm:2", "-c", str(config))
     assert code == 0 and "now in" in out
+
+
+def test_migrate_backup_and_restore_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "demo", "--dir", str(tmp_path / "demo"))
+    config = str(tmp_path / "demo" / "hub.yaml")
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_text(HEADER + "L1,Otto Normal,otto@example.de,+49 30 555555,Berlin\n")
+    code, out, _ = run(capsys, "migrate", str(legacy), "-c", config, "--dry-run")
+    assert code == 0 and "new 1" in out and "nothing was written" in out
+    code, out, _ = run(capsys, "migrate", str(legacy), "-c", config)
+    assert code == 0 and "legacy" in out
+    code, out, _ = run(capsys, "backup", "create", "-c", config)
+    assert code == 0
+    backup = out.split()[1].rstrip(":")
+    code, out, _ = run(capsys, "backup", "verify", backup)
+    assert code == 0 and "restore drill passed" in out
+    code, out, _ = run(capsys, "restore", backup, "--to", f"sqlite:///{tmp_path / 'r.db'}")
+    assert code == 0 and "checksums match" in out
+    damaged = Path(backup) / "tables" / "xref.jsonl.gz"
+    damaged.write_bytes(damaged.read_bytes()[:-8])
+    code, _, err = run(capsys, "restore", backup, "--to", f"sqlite:///{tmp_path / 'r2.db'}")
+    assert code == 2
+    assert err.count("\n") == 1 and "xref.jsonl.gz does not match its SHA-256 checksum" in err
