@@ -133,7 +133,7 @@ class ConnectorContract:
         assert result.ledger.golden_created == 1
 
     def test_an_interrupted_read_resumes_without_loss_or_duplicates(
-        self, contract_config: HubConfig, monkeypatch: pytest.MonkeyPatch
+        self, contract_config: HubConfig
     ) -> None:
         everything = {r.source_id for r in read_all(contract_config)}
         original = pipeline_sources.open_source
@@ -144,11 +144,11 @@ class ConnectorContract:
             connector = type("Interrupted", (), {"streams": lambda self: streams})()
             return pipeline_sources.OpenSource(opened.config, connector, opened.mapping)
 
-        monkeypatch.setattr("pipeline.sync.open_source", interrupted)
-        failed = sync(contract_config)
+        with pytest.MonkeyPatch.context() as patch:  # only this patch: fixtures keep theirs
+            patch.setattr("pipeline.sync.open_source", interrupted)
+            failed = sync(contract_config)
         assert not failed.ok
         assert 0 < len(staged(contract_config)) < len(everything)
-        monkeypatch.undo()
         resumed = sync(contract_config)
         assert resumed.ok, resumed.problems
         assert set(staged(contract_config)) == everything
