@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,19 @@ def test_the_repository_has_yaml_files_to_check() -> None:
 def test_every_yaml_file_in_the_repository_validates(path: Path) -> None:
     if path.name == "hub.yaml" or path.parent.name == "configs":
         load_config(path)
+    elif path.name == "docker-compose.yml":
+        checked = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("check-jsonschema")),
+                "--builtin-schema",
+                "vendor.compose-spec",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
     elif "mappings" in path.parts:
         load_mapping(path)
     else:
