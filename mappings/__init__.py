@@ -38,11 +38,18 @@ The format, with every feature used once::
       attributes.loyalty_tier: {from: "metafields[0].value", transforms: [upper]}
       national_id: {from: ssn, transforms: [{regex_replace: {pattern: "[^0-9X]", replace: ""}},
                                             {null_if: ["", "000000"]}]}
+      emails: {from: "contacts[*].email", transforms: [trim, lower]}   # [*]: every item
+      phones: {from: contacts, transforms: [{filter: {type: [phone, mobile]}}, {pluck: value}]}
+      addresses: {from: addresses, transforms: [{rename: {address1: line1, zip: postcode,
+                                                          "country.code": country}}]}
     unmapped: attributes            # or: drop
 
 **Targets** (the keys under ``fields``): the canonical columns
 (:data:`core.customer.CANONICAL_COLUMNS` but ``source_id``, which has its own
-top-level key), ``kind`` (person | organisation), ``phone_region`` (a
+top-level key), ``emails`` and ``phones`` (lists of text; the standardiser
+makes the first one the ``email``/``phone`` when those are empty), ``addresses`` (a
+list of objects with the keys :data:`core.customer.ADDRESS_KEYS`: line1, line2,
+city, region, postcode, country), ``kind`` (person | organisation), ``phone_region`` (a
 two-letter region for the phone standardiser), ``tags`` (a list of text),
 ``consent.<name>`` (true/false; text like "yes" is read as by ``to_bool``) and
 ``attributes.<name>`` (any value, stored under ``<name>``).
@@ -50,20 +57,23 @@ two-letter region for the phone standardiser), ``tags`` (a list of text),
 **A field** has ``from`` (a path or a list of paths) or ``constant``, then
 optional ``transforms`` (applied in order), ``default`` (used when the result
 is empty), ``required: true`` (a missing or empty source is a problem) and
-``description``. Paths are dotted keys with ``[n]`` list indexes
-(:mod:`mappings.paths`); a missing path gives ``None``. Transforms and their
-arguments are listed in :mod:`mappings.transforms`. Several sources must be
-combined (``first_non_empty``, ``join``) before reaching a one-value target.
+``description``. Paths are dotted keys with ``[n]`` list indexes and ``[*]``
+for every item of a list (:mod:`mappings.paths`); a missing path gives ``None``.
+Transforms and their arguments are listed in :mod:`mappings.transforms`; ``filter``,
+``pluck`` and ``rename`` reshape lists of objects (:mod:`mappings.item_transforms`).
+Several sources, or a ``[*]`` path, must be combined (``first_non_empty``, ``join``)
+before reaching a one-value target; list targets take them as they are.
 
 **Output** of :func:`apply_mapping`: the flat dict (``source_id`` as text,
-every canonical column, ``consent``, ``tags``, then attributes) and every
+every canonical column, ``consent``, ``tags``, the list targets the mapping
+fills (``None`` when they come out empty), then attributes) and every
 :class:`~core.errors.Problem` found, one per failing field. Canonical columns
 hold text or ``None``: numbers become text (``10115.0`` → ``"10115"``), dates
 ISO dates, blank text ``None``; a list or an object there is a problem. An unmapped field
 whose name is already an output key (say an unread ``email`` column while
 ``email`` is mapped from ``mail``) is kept as ``raw.<name>``; unread parts of a
-nested value are kept by their path (``default_address.zip``). Empty unmapped
-values are not carried.
+nested value are kept by their path (``default_address.zip``, ``contacts[0].type``
+when only ``contacts[*].email`` is read). Empty unmapped values are not carried.
 
 Errors in a file are :class:`~core.errors.ConfigError` naming the file, the key
 and the expected shape, e.g.

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from core.customer import CANONICAL_COLUMNS
+from core.customer import ADDRESS_KEYS, CANONICAL_COLUMNS
 from core.errors import Problem
-from mappings.model import COLUMN_TARGETS, RESERVED_KEYS, FieldSpec, Mapping
+from mappings.model import COLUMN_TARGETS, LIST_TARGETS, RESERVED_KEYS, FieldSpec, Mapping
 from mappings.paths import (
     ConsumedTree,
     compile_path,
@@ -72,6 +72,66 @@ def _write_tags(value: Any, out: Flat) -> None:
     out["tags"] = [as_text(item) for item in items if not is_blank(item)]
 
 
+def _items(value: Any) -> list[Any]:
+    """A list target's value as a flat list: one value is a list of one, lists of lists flatten.
+
+    ``from: [mail, "contacts[*].value"]`` reads ``["a@b.de", ["c@d.de", None]]``.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        return [value]
+    items: list[Any] = []
+    for item in value:
+        if isinstance(item, list | tuple):
+            items.extend(item)
+        else:
+            items.append(item)
+    return items
+
+
+def _write_text_list(target: str) -> Writer:
+    """``emails`` / ``phones``: text values, blanks left out; none at all is ``None``.
+
+    Not an empty list: a blank never wins over a value when golden records merge, ``[]`` would.
+    """
+
+    def write(value: Any, out: Flat) -> None:
+        texts = []
+        for item in _items(value):
+            if not is_blank(item):
+                text = as_text(item)
+                if text is not None and text.strip():
+                    texts.append(text)
+        out[target] = texts or None
+
+    return write
+
+
+def _address(item: Any, position: int) -> dict[str, Any] | None:
+    if not isinstance(item, dict):
+        raise TransformFailure(
+            f"address {position} is {show(item)}, not an object with keys {', '.join(ADDRESS_KEYS)}"
+        )
+    unknown = sorted(key for key in item if key not in ADDRESS_KEYS)
+    if unknown:
+        raise TransformFailure(
+            f"address {position} has keys {', '.join(map(repr, unknown))}; an address holds "
+            f"{', '.join(ADDRESS_KEYS)}: rename them, e.g. {{rename: {{street: line1}}}}"
+        )
+    address = {}
+    for key in ADDRESS_KEYS:
+        text = as_text(item.get(key))
+        address[key] = text if text and not text.isspace() else None
+    return address if any(address.values()) else None
+
+
+def _write_addresses(value: Any, out: Flat) -> None:
+    """``addresses``: objects with the keys of ADDRESS_KEYS (all present, blanks as None)."""
+    addresses = [_address(item, n) for n, item in enumerate(_items(value)) if item is not None]
+    out["addresses"] = [a for a in addresses if a is not None] or None
+
+
 def _write_consent(name: str) -> Writer:
     def write(value: Any, out: Flat) -> None:
         flag = to_bool(value)
@@ -95,6 +155,9 @@ def _writer(target: str) -> Writer:
         "kind": _write_kind,
         "phone_region": _write_phone_region,
         "tags": _write_tags,
+        "emails": _write_text_list("emails"),
+        "phones": _write_text_list("phones"),
+        "addresses": _write_addresses,
     }
     if target in special:
         return special[target]
@@ -202,7 +265,7 @@ def compile_field(target: str, spec: FieldSpec) -> Runner:
 class CompiledMapping:
     """A mapping ready to run: ``apply(payload) -> (flat, problems)``."""
 
-    __slots__ = ("_consumed", "_keep_unmapped", "_reserved", "_runners", "name")
+    __slots__ = ("_consumed", "_keep_unmapped", "_lists", "_reserved", "_runners", "name")
 
     def __init__(self, mapping: Mapping) -> None:
         self.name = mapping.name
@@ -211,6 +274,7 @@ class CompiledMapping:
             *(compile_field(target, spec) for target, spec in mapping.fields.items()),
         )
         self._keep_unmapped = mapping.unmapped == "attributes"
+        self._lists = tuple(target for target in mapping.fields if target in LIST_TARGETS)
         self._consumed: ConsumedTree = consumed_tree(mapping.source_paths())
         attributes = {
             t.removeprefix("attributes.") for t in mapping.fields if t.startswith("attributes.")
@@ -221,6 +285,8 @@ class CompiledMapping:
         out: Flat = dict.fromkeys(CANONICAL_COLUMNS)
         out["consent"] = {}
         out["tags"] = []
+        for target in self._lists:
+            out[target] = None
         problems: list[Problem] = []
         for run in self._runners:
             run(payload, out, problems)

@@ -19,8 +19,8 @@ from pydantic import (
     model_validator,
 )
 
-from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS
-from mappings.paths import parse_path
+from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS, MULTI_VALUE_COLUMNS
+from mappings.paths import has_wildcard, parse_path
 from mappings.transforms import TRANSFORMS, Step
 
 #: Canonical columns a field may fill (``source_id`` has its own top-level key).
@@ -29,13 +29,26 @@ COLUMN_TARGETS: tuple[str, ...] = tuple(c for c in CANONICAL_COLUMNS if c != "so
 #: Targets holding one value; several sources must be combined before reaching them.
 SINGLE_VALUE_TARGETS: frozenset[str] = frozenset({*COLUMN_TARGETS, "kind", "phone_region"})
 
+#: Targets holding a list: ``emails`` and ``phones`` (text), ``addresses`` (objects with the
+#: keys of :data:`core.customer.ADDRESS_KEYS`), for sources holding several of each.
+LIST_TARGETS: tuple[str, ...] = MULTI_VALUE_COLUMNS
+
 #: Keys of the flat output that neither an attribute nor an unmapped field may overwrite.
 RESERVED_KEYS: frozenset[str] = frozenset(
-    {*CANONICAL_COLUMNS, *DERIVED_COLUMNS, "kind", "consent", "tags", "phone_region"}
+    {
+        *CANONICAL_COLUMNS,
+        *DERIVED_COLUMNS,
+        *MULTI_VALUE_COLUMNS,
+        "kind",
+        "consent",
+        "tags",
+        "phone_region",
+    }
 )
 
 VALID_TARGETS: tuple[str, ...] = (
     *COLUMN_TARGETS,
+    *LIST_TARGETS,
     "kind",
     "phone_region",
     "tags",
@@ -49,7 +62,7 @@ def check_target(target: str) -> None:
 
     ``source_id`` is accepted here: :class:`Mapping` keeps it out of ``fields``.
     """
-    if target in SINGLE_VALUE_TARGETS or target in ("tags", "source_id"):
+    if target in SINGLE_VALUE_TARGETS or target in ("tags", "source_id", *LIST_TARGETS):
         return
     prefix, dot, name = target.partition(".")
     if dot and prefix in ("consent", "attributes") and name.strip():
@@ -59,7 +72,7 @@ def check_target(target: str) -> None:
                 f"map to {name} directly or choose another attribute name"
             )
         return
-    close = difflib.get_close_matches(target, [*SINGLE_VALUE_TARGETS, "tags"], n=1)
+    close = difflib.get_close_matches(target, [*SINGLE_VALUE_TARGETS, *LIST_TARGETS, "tags"], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"unknown target {target!r}{hint}; valid targets: {', '.join(VALID_TARGETS)}")
 
@@ -71,6 +84,12 @@ def _describe_argument_error(error: ValidationError) -> str:
         key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
     message = item["msg"].removeprefix("Value error, ")
     return f"{key}: {message}" if key and len(error.errors()) == 1 else message
+
+
+def _known_transforms() -> str:
+    plain = sorted(name for name, t in TRANSFORMS.items() if not t.on_objects)
+    on_objects = sorted(name for name, t in TRANSFORMS.items() if t.on_objects)
+    return f"known transforms: {', '.join(plain)}; on lists of objects: {', '.join(on_objects)}"
 
 
 class TransformStep(BaseModel):
@@ -106,8 +125,7 @@ class TransformStep(BaseModel):
         if definition is None:
             close = difflib.get_close_matches(str(name), TRANSFORMS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            known = ", ".join(sorted(TRANSFORMS))
-            raise ValueError(f"unknown transform {name!r}{hint}; known transforms: {known}")
+            raise ValueError(f"unknown transform {name!r}{hint}; {_known_transforms()}")
         if definition.argument is None:
             if has_argument:
                 raise ValueError(f"{name} takes no argument; write it as {definition.usage}")
@@ -214,7 +232,22 @@ class FieldSpec(BaseModel):
                 f"{self.target} holds one value but reads {len(self.from_)} sources; "
                 'combine them with first_non_empty or {join: " "}'
             )
+        self._check_wildcards()
         return self
+
+    def _check_wildcards(self) -> None:
+        """A ``[*]`` path reads a list: a one-value target must combine it."""
+        if self.target not in SINGLE_VALUE_TARGETS | {"source_id"}:
+            return
+        if any(TRANSFORMS[step.name].combines for step in self.transforms):
+            return
+        for path in self.paths:
+            if has_wildcard(path):
+                raise ValueError(
+                    f"{self.target} holds one value but '{path}' reads a list ([*]); "
+                    'combine it with first_non_empty or {join: " "}, or fill a list target '
+                    f"({', '.join(LIST_TARGETS)})"
+                )
 
     @property
     def paths(self) -> tuple[str, ...]:

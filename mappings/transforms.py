@@ -28,7 +28,13 @@ to_bool            —                              yes/no, true/false, 1/0, y/n
 lookup             {table, default, ignore_case}  value table; ``default``: keep | null | error
 regex_replace      {pattern, replace}             ``re.sub`` (``\\1`` refers to a group)
 phone_region       ISO country code               keep the phone, record its default region
+filter             {path: [values]}               keep the objects of a list matching values
+pluck              path                           list of objects → list of one key's values
+rename             {path: new_key}                objects → objects with the new keys only
 =================  =============================  ===========================================
+
+``filter``, ``pluck`` and ``rename`` work on lists of objects and live in
+:mod:`mappings.item_transforms`.
 """
 
 from __future__ import annotations
@@ -70,27 +76,30 @@ class TransformDef:
     usage: str
     argument: TypeAdapter[Any] | None = None
     combines: bool = False  # turns a list of values into one value
+    on_objects: bool = False  # works on lists of objects (filter, pluck, rename)
 
 
 TRANSFORMS: dict[str, TransformDef] = {}
 
 
-def _register(
+def register(
     name: str,
     usage: str,
     argument: Any = None,
     *,
     each: Literal["text", "value", None] = "text",
     combines: bool = False,
+    on_objects: bool = False,
 ) -> Callable[[Callable[[Any], Step]], Callable[[Any], Step]]:
     """Register ``build(argument) -> step``.
 
     ``each="text"``: the step gets one value as text (lists are mapped item by
     item, ``None`` and NaN pass through); ``each="value"``: the same but the
     value as it is; ``None``: the step gets the whole value, lists included.
+    ``on_objects`` lists the transform apart in error messages.
     """
 
-    def register(build: Callable[[Any], Step]) -> Callable[[Any], Step]:
+    def add(build: Callable[[Any], Step]) -> Callable[[Any], Step]:
         wrap = {"text": _each_text, "value": _each_value, None: lambda step: step}[each]
         TRANSFORMS[name] = TransformDef(
             name=name,
@@ -98,10 +107,11 @@ def _register(
             usage=usage,
             argument=None if argument is None else TypeAdapter(argument),
             combines=combines,
+            on_objects=on_objects,
         )
         return build
 
-    return register
+    return add
 
 
 def _is_missing(value: Any) -> bool:
@@ -182,28 +192,28 @@ def _is_empty(value: Any) -> bool:
 # --- text --------------------------------------------------------------------------------------
 
 
-@_register("trim", "trim")
+@register("trim", "trim")
 def _trim(_: None) -> Step:
     return str.strip
 
 
-@_register("lower", "lower")
+@register("lower", "lower")
 def _lower(_: None) -> Step:
     return str.lower
 
 
-@_register("upper", "upper")
+@register("upper", "upper")
 def _upper(_: None) -> Step:
     return str.upper
 
 
-@_register("digits_only", "digits_only")
+@register("digits_only", "digits_only")
 def _digits_only(_: None) -> Step:
     non_digits = re.compile(r"[^0-9]")
     return lambda text: non_digits.sub("", text)
 
 
-@_register("null_if", '{null_if: ["", "-", "n/a"]}', list[str])
+@register("null_if", '{null_if: ["", "-", "n/a"]}', list[str])
 def _null_if(values: list[str]) -> Step:
     missing = frozenset(v.strip() for v in values)
 
@@ -231,7 +241,7 @@ class RegexReplace(BaseModel):
         return value
 
 
-@_register("regex_replace", '{regex_replace: {pattern: "[^0-9+]", replace: ""}}', RegexReplace)
+@register("regex_replace", '{regex_replace: {pattern: "[^0-9+]", replace: ""}}', RegexReplace)
 def _regex_replace(arg: RegexReplace) -> Step:
     pattern, replace = arg.pattern, arg.replace
     return lambda text: pattern.sub(replace, text)
@@ -251,7 +261,7 @@ def _must(check: Callable[[str], bool], expected: str) -> AfterValidator:
     return AfterValidator(validate)
 
 
-@_register("split", '{split: ","}', Separator, each=None)
+@register("split", '{split: ","}', Separator, each=None)
 def _split(separator: str) -> Step:
     def split(value: Any) -> Any:
         if value is None:
@@ -270,7 +280,7 @@ def _split(separator: str) -> Step:
     return split
 
 
-@_register("join", '{join: " "}', str, each=None, combines=True)
+@register("join", '{join: " "}', str, each=None, combines=True)
 def _join(separator: str) -> Step:
     def join(value: Any) -> Any:
         if type(value) is not list:
@@ -281,7 +291,7 @@ def _join(separator: str) -> Step:
     return join
 
 
-@_register("first_non_empty", "first_non_empty", each=None, combines=True)
+@register("first_non_empty", "first_non_empty", each=None, combines=True)
 def _first_non_empty(_: None) -> Step:
     def first_non_empty(value: Any) -> Any:
         if type(value) is not list:
@@ -322,7 +332,7 @@ def split_full_name(name: str) -> tuple[str | None, str | None]:
     return given or None, family
 
 
-@_register("split_name", "{split_name: given} or {split_name: family}", Literal["given", "family"])
+@register("split_name", "{split_name: given} or {split_name: family}", Literal["given", "family"])
 def _split_name(part: str) -> Step:
     index = 0 if part == "given" else 1
     return lambda text: split_full_name(text)[index]
@@ -331,7 +341,7 @@ def _split_name(part: str) -> Step:
 DateFormat = Annotated[str, _must(lambda f: "%" in f, "a strptime format such as %d.%m.%Y")]
 
 
-@_register(
+@register(
     "parse_date",
     '{parse_date: "%d.%m.%Y"} or {parse_date: ["%d.%m.%Y", "%Y-%m-%d"]}',
     DateFormat | Annotated[list[DateFormat], Field(min_length=1)],
@@ -387,7 +397,7 @@ def to_bool(value: Any) -> bool | None:
     return result
 
 
-@_register("to_bool", "to_bool", each="value")
+@register("to_bool", "to_bool", each="value")
 def _to_bool(_: None) -> Step:
     return to_bool
 
@@ -416,7 +426,7 @@ class Lookup(BaseModel):
         return {as_text(key): value for key, value in table.items()}
 
 
-@_register("lookup", "{lookup: {table: {Deutschland: DE}, default: keep}}", Lookup)
+@register("lookup", "{lookup: {table: {Deutschland: DE}, default: keep}}", Lookup)
 def _lookup(arg: Lookup) -> Step:
     fold = str.casefold if arg.ignore_case else None
     table = {fold(k): v for k, v in arg.table.items()} if fold else dict(arg.table)
@@ -442,7 +452,11 @@ Region = Annotated[
 ]
 
 
-@_register("phone_region", "{phone_region: DE}", Region, each=None)
+@register("phone_region", "{phone_region: DE}", Region, each=None)
 def _phone_region(_: str) -> Step:
     # The value passes unchanged; the interpreter writes the region next to the phone.
     return lambda value: value
+
+
+# Registers filter, pluck and rename; imported last because it uses ``register``.
+from mappings import item_transforms  # noqa: E402, F401

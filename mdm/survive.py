@@ -10,7 +10,7 @@ from typing import Any
 #: Fields that are bookkeeping, not customer data.
 _SKIPPED = frozenset({"source_id"})
 #: List fields that take the union of all members' values (the best member's first).
-_UNION = {"emails": "email", "phones": "phone"}
+_UNION = {"emails": "email", "phones": "phone", "addresses": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ def survive(members: Sequence[Member]) -> tuple[dict[str, Any], dict[str, dict[s
     provenance: dict[str, dict[str, str]] = {}
     for member in ranked:
         for name, value in member.record.items():
-            if name in _SKIPPED or name in record or value in (None, ""):
+            if name in _SKIPPED or name in record or value in (None, "", [], {}):
                 continue
             record[name] = value
             provenance[name] = {
@@ -52,7 +52,8 @@ def survive(members: Sequence[Member]) -> tuple[dict[str, Any], dict[str, dict[s
     for name, single in _UNION.items():
         values: list[Any] = []
         for member in ranked:
-            for value in member.record.get(name) or [member.record.get(single)]:
+            own = member.record.get(name) or ([member.record.get(single)] if single else [])
+            for value in own:
                 if value not in (None, "") and value not in values:
                     values.append(value)
         if len(values) > 1:

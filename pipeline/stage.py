@@ -12,7 +12,7 @@ from typing import Any
 
 from core.errors import Problem
 from core.store import UnitOfWork
-from pipeline.prepare import PreparedBatch, Rejected
+from pipeline.prepare import Accepted, PreparedBatch, Rejected
 
 
 @dataclass
@@ -22,6 +22,7 @@ class StageCounts:
     staged: int = 0
     quarantined: int = 0
     replayed: int = 0
+    restaged: int = 0  # read again in the same run with new content: counted once
     released: int = 0  # quarantine entries closed because the record now passes
 
     def ledger(self) -> dict[str, int]:
@@ -65,6 +66,14 @@ def stage_batch(
                     quarantined, Rejected(raw, item.source_id, (problem,), item.content_hash)
                 )
                 continue
+            if item.source_id not in seen_in_batch:
+                # The same record read again in this run with new content (it changed while
+                # the run was reading): keep the newer version, count the record once.
+                seen_in_batch[item.source_id] = raw.line
+                counts.restaged += 1
+                staged_rows.append(_staged_row(source, item, run_id, at))
+                passed_ids.append(item.source_id)
+                continue
         seen_in_batch[item.source_id] = raw.line
         counts.read += 1
         passed_ids.append(item.source_id)
@@ -77,24 +86,7 @@ def stage_batch(
             touched.append((item.source_id, raw.line))
             continue
         counts.staged += 1
-        staged_rows.append(
-            {
-                "source": source,
-                "source_id": item.source_id,
-                "stream": raw.stream,
-                "payload": raw.payload,
-                "payload_hash": item.content_hash,
-                "record": item.record,
-                "source_updated_at": raw.updated_at,
-                "status": "active",
-                "line": raw.line,
-                "first_run_id": run_id,
-                "seen_run_id": run_id,
-                "changed_run_id": run_id,
-                "changed_at": at,
-                "resolve_pending": True,
-            }
-        )
+        staged_rows.append(_staged_row(source, item, run_id, at))
     for rejected in batch.rejected:
         _add_rejected(quarantined, rejected)
 
@@ -117,6 +109,26 @@ def stage_batch(
     uow.quarantine.write(rows)
     counts.released = uow.quarantine.resolve(source, passed_ids)
     return counts
+
+
+def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[str, Any]:
+    raw = item.raw
+    return {
+        "source": source,
+        "source_id": item.source_id,
+        "stream": raw.stream,
+        "payload": raw.payload,
+        "payload_hash": item.content_hash,
+        "record": item.record,
+        "source_updated_at": raw.updated_at,
+        "status": "active",
+        "line": raw.line,
+        "first_run_id": run_id,
+        "seen_run_id": run_id,
+        "changed_run_id": run_id,
+        "changed_at": at,
+        "resolve_pending": True,
+    }
 
 
 def _add_rejected(into: _QuarantineRows, rejected: Rejected) -> None:
