@@ -199,3 +199,15 @@ steward_action = sa.Table(
     sa.Column("detail", Json, nullable=False),
     sa.Column("recorded_at", Stamp, nullable=False),
 )
+
+api_token = sa.Table(
+    "api_token",
+    metadata,
+    sa.Column("token_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("scopes", Json, nullable=False),
+    sa.Column("created_at", Stamp, nullable=False),
+    sa.Column("last_used_at", Stamp),
+    sa.Column("revoked_at", Stamp),
+)
