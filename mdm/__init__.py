@@ -1,23 +1,65 @@
 """Matching and merging: pure functions over records, no I/O.
 
-The pipeline feeds records in and persists what comes out. The v1 matcher
-lives behind :class:`~mdm.matcher.Matcher` so a better one can replace it.
+The pipeline feeds records in and persists what comes out. Matching is behind
+:class:`~mdm.matcher.Matcher`: :class:`~mdm.matcher.FellegiSunterMatcher` (blocking
+on many keys, level ladders, EM-learned weights with term-frequency adjustment) and
+the v1 :class:`~mdm.matcher.RuleMatcher`. :func:`~mdm.train.train` learns a model
+without labels, :func:`~mdm.cluster.cluster` groups scored pairs without chaining,
+and :func:`~mdm.dedupe.dedupe` runs all of it in memory.
 """
 
-from mdm.cluster import UnionFind
-from mdm.compare import FieldComparison, PairScore
+from mdm.blocking import block_keys
+from mdm.cluster import UnionFind, cluster
+from mdm.comparisons import (
+    Comparison,
+    DamerauLevenshteinAtThresholds,
+    ExactMatch,
+    JaroWinklerAtThresholds,
+)
+from mdm.contact import AddressComparison, EmailComparison, PhoneComparison
+from mdm.dedupe import DedupeResult, dedupe
+from mdm.frequencies import TermFrequencies
+from mdm.guards import CORROBORATION, HOUSEHOLD, Guard
 from mdm.ids import golden_id_for, record_key
-from mdm.matcher import Matcher, RuleMatcher
+from mdm.library import CUSTOMER_COMPARISONS
+from mdm.matcher import FellegiSunterMatcher, Matcher, RuleMatcher, Thresholds
+from mdm.model import Model, default_model
+from mdm.person import DateComparison, NameComparison
+from mdm.score import FieldComparison, PairScore
 from mdm.survive import Member, survive
+from mdm.train import train
 
 __all__ = [
+    "CORROBORATION",
+    "CUSTOMER_COMPARISONS",
+    "HOUSEHOLD",
+    "AddressComparison",
+    "Comparison",
+    "DamerauLevenshteinAtThresholds",
+    "DateComparison",
+    "DedupeResult",
+    "EmailComparison",
+    "ExactMatch",
+    "FellegiSunterMatcher",
     "FieldComparison",
+    "Guard",
+    "JaroWinklerAtThresholds",
     "Matcher",
     "Member",
+    "Model",
+    "NameComparison",
     "PairScore",
+    "PhoneComparison",
     "RuleMatcher",
+    "TermFrequencies",
+    "Thresholds",
     "UnionFind",
+    "block_keys",
+    "cluster",
+    "dedupe",
+    "default_model",
     "golden_id_for",
     "record_key",
     "survive",
+    "train",
 ]

@@ -1,4 +1,11 @@
-"""Blocking keys: only records sharing at least one key are ever compared."""
+"""Blocking keys: only records sharing at least one key are ever compared.
+
+Each key is narrow enough to stay under the pipeline's block cap on large data
+and the keys overlap, so that a true pair survives a typo, a missing field or a
+capped key through another one: identifiers (email, phone, national id), names
+(exact pinyin/Latin in either order, nickname-formal, sound keys), and names
+combined with a birth date, a postcode or an address.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,104 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.standardise import phone_key
+from mdm.contact import values_of
+from mdm.keys import (
+    NamePart,
+    address_key,
+    date_key,
+    email_key,
+    house_number,
+    id_key,
+    phone_tail,
+    place_key,
+)
+from mdm.person import person_names
+
+#: Keys are stored by the pipeline; longer ones are cut to this many characters.
+MAX_KEY_LENGTH = 255
 
 
-def name_key(record: Mapping[str, Any]) -> str | None:
-    """The Latin name form with its tokens sorted, so "Wei Zhang" and 张伟 meet."""
-    latin = record.get("name_latin")
-    if not latin:
-        return None
-    tokens = sorted(t for t in str(latin).lower().replace("-", " ").split() if t)
-    return " ".join(tokens) or None
+def _date_keys(value: Any) -> list[str]:
+    """The birth date, and its day/month-swapped reading so that a swap still meets."""
+    key = date_key(value)
+    if key is None:
+        return []
+    month, day = key[4:6], key[6:8]
+    return [key[:4] + min(month, day) + max(month, day)]
+
+
+def _name_keys(
+    given: NamePart | None, family: NamePart | None, place: str | None
+) -> tuple[list[str], list[str]]:
+    """Whole-name keys (order-insensitive, with formal given names; the sound of a Latin
+    name within its city) and the sound of each part."""
+    names: list[str] = []
+    if given is not None and family is not None:
+        for formal in sorted({given.latin, *sorted(given.formal)[:3]}):
+            names.append("|".join(sorted((formal, family.latin))))
+        if place and not (given.han or family.han):  # pinyin sounds are too coarse
+            names.append("~" + "|".join((*sorted((given.sound, family.sound)), place)))
+    sounds = [p.sound for p in (given, family) if p is not None and p.sound]
+    return names, sounds
 
 
 def block_keys(record: Mapping[str, Any]) -> set[str]:
     """Every key the record can be found under.
 
-    >>> sorted(block_keys({"email": "a@x.cn", "phone": "+8613800138000"}))
+    >>> keys = block_keys({"given_name": "伟", "family_name": "张", "phone": "+8613800138000"})
+    >>> sorted(keys)
+    ['n:wei|zhang', 'p:00138000']
+    >>> "n:wei|zhang" in block_keys({"given_name": "Zhang", "family_name": "Wei"})
+    True
+    """
+    keys: set[str] = set()
+    for email in values_of(record, "email", "emails"):
+        if "@" in email:
+            canonical = email_key(email)
+            keys.add(f"e:{canonical}")
+            local = canonical.partition("@")[0]
+            if len(local) >= 6:
+                keys.add(f"el:{local}")
+    for phone in values_of(record, "phone", "phones"):
+        tail = phone_tail(phone)
+        if len(tail) == 8:
+            keys.add(f"p:{tail}")
+    if national_id := id_key(record.get("national_id")):
+        keys.add(f"i:{national_id}")
+
+    given, family = person_names(record.get("given_name"), record.get("family_name"))
+    city = record.get("city")
+    where = place_key(str(city)) if city else None
+    names, sounds = _name_keys(given, family, where)
+    if names and where:  # common names: the whole-name block is capped, name + city is not
+        keys.add(f"nc:{names[0]}|{where}")
+    written_in_characters = any(p is not None and p.han for p in (given, family))
+    if not (written_in_characters and where):  # 张伟 with a city meets by name + city only
+        keys.update(f"n:{name}" for name in names)
+    initials = "".join(sorted(p.initial for p in (given, family) if p is not None))
+    for birth in _date_keys(record.get("birth_date")):
+        keys.update(f"d:{birth}|{sound}" for sound in sounds)
+        if initials:
+            keys.add(f"di:{birth}|{initials}")
+    postcode = id_key(record.get("postcode"))
+    if postcode:
+        keys.update(f"pc:{postcode}|{sound}" for sound in sounds)
+        for birth in _date_keys(record.get("birth_date")):
+            keys.add(f"dp:{birth}|{postcode}")
+    line = record.get("address_line1")
+    if line and (street := address_key(str(line))):
+        place = postcode or id_key(record.get("city")) or ""
+        keys.add(f"a:{street}|{place}")
+        number = house_number(street)
+        if number and sounds:
+            keys.update(f"an:{place}|{number}|{sound}" for sound in sounds)
+    return {k[:MAX_KEY_LENGTH] for k in keys}
+
+
+def legacy_block_keys(record: Mapping[str, Any]) -> set[str]:
+    """The v1 keys (email, phone, national id, sorted Latin name, name + postcode).
+
+    >>> sorted(legacy_block_keys({"email": "a@x.cn", "phone": "+8613800138000"}))
     ['e:a@x.cn', 'p:00138000']
     """
     keys: set[str] = set()
@@ -30,9 +120,11 @@ def block_keys(record: Mapping[str, Any]) -> set[str]:
         keys.add(f"p:{key}")
     if national_id := record.get("national_id"):
         keys.add(f"i:{national_id}")
-    name = name_key(record)
+    latin = record.get("name_latin")
+    tokens = sorted(t for t in str(latin or "").lower().replace("-", " ").split() if t)
+    name = " ".join(tokens)
     if name:
         keys.add(f"n:{name}")
         if postcode := record.get("postcode"):
             keys.add(f"np:{name}|{postcode}")
-    return {k[:255] for k in keys}
+    return {k[:MAX_KEY_LENGTH] for k in keys}

@@ -1,8 +1,19 @@
-"""Union-find over hashable items: which records end up together."""
+"""Clustering: which records end up together, without chaining strangers through one bad link.
+
+Union-find on the match edges alone lets one false link fuse two people's records,
+and two more make a chain. :func:`cluster` first joins records on match edges, then
+checks each group of three or more: the records held together by *strong* edges form
+cores, and two cores are joined only when the evidence across them — every scored
+pair between their members, not just the one link — adds up in favour.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import math
+from collections.abc import Callable, Hashable, Iterable
+from itertools import combinations
+
+Edge = tuple[Hashable, Hashable, float]
 
 
 class UnionFind:
@@ -45,3 +56,115 @@ class UnionFind:
         for item in self._parent:
             by_root.setdefault(self.find(item), []).append(item)
         return list(by_root.values())
+
+
+def _bits(probability: float) -> float:
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log2(probability / (1 - probability))
+
+
+def _pair(a: Hashable, b: Hashable) -> frozenset[Hashable]:
+    return frozenset((a, b))
+
+
+class _Coherence:
+    """Splits one group into cores and re-joins the cores the evidence supports."""
+
+    def __init__(
+        self,
+        known: dict[frozenset[Hashable], float],
+        rescore: Callable[[Hashable, Hashable], float] | None,
+        budget: int,
+    ) -> None:
+        self.known, self.rescore, self.budget = known, rescore, budget
+
+    def evidence(self, left: set[Hashable], right: set[Hashable]) -> float:
+        total = 0.0
+        for a in left:
+            for b in right:
+                bits = self.known.get(_pair(a, b))
+                if bits is None and self.rescore is not None and self.budget > 0:
+                    self.budget -= 1
+                    bits = self.known[_pair(a, b)] = _bits(self.rescore(a, b))
+                total += bits or 0.0
+        return total
+
+    def split(self, group: list[Hashable], match: list[Edge], strong: float) -> list[set[Hashable]]:
+        cores = UnionFind(group)
+        for a, b, p in match:
+            if p >= strong:
+                cores.union(a, b)
+        parts = [set(g) for g in cores.groups()]
+        if len(parts) == 1:
+            return parts
+        while len(parts) > 1:
+            owner = {n: i for i, part in enumerate(parts) for n in part}
+            linked = {tuple(sorted((owner[a], owner[b]))) for a, b, _ in match}
+            best, best_pair = 0.0, None
+            for i, j in sorted(linked):
+                if i == j:
+                    continue
+                score = self.evidence(parts[i], parts[j])
+                if score > best:
+                    best, best_pair = score, (i, j)
+            if best_pair is None:
+                break
+            i, j = best_pair
+            parts[i] |= parts[j]
+            del parts[j]
+        return parts
+
+
+def cluster(
+    nodes: Iterable[Hashable],
+    scored_edges: Iterable[Edge],
+    *,
+    threshold: float = 0.9,
+    strong: float = 0.99,
+    rescore: Callable[[Hashable, Hashable], float] | None = None,
+    rescore_budget: int = 100_000,
+) -> list[set[Hashable]]:
+    """Group nodes by match edges, then split groups that only a weak link holds.
+
+    ``scored_edges`` are ``(a, b, probability)``, matches and non-matches alike (a
+    non-match between two groups is evidence against joining them). Edges at or
+    above ``threshold`` join; within a group, edges at or above ``strong`` form
+    cores, and cores are re-joined, best first, while the summed log-odds of every
+    pair across them is positive. ``rescore(a, b)`` scores pairs nobody scored yet
+    (at most ``rescore_budget`` of them); without it they count as no evidence.
+
+    A chain A–B (strong), B–C (just over the threshold) where C is clearly not A:
+
+    >>> edges = [("a", "b", 0.999), ("b", "c", 0.92), ("a", "c", 0.001)]
+    >>> sorted(sorted(g) for g in cluster("abc", edges))
+    [['a', 'b'], ['c']]
+    >>> sorted(sorted(g) for g in cluster("abc", [("a", "b", 0.999), ("b", "c", 0.92)]))
+    [['a', 'b', 'c']]
+    """
+    everything = UnionFind(nodes)
+    known: dict[frozenset[Hashable], float] = {}
+    match: list[Edge] = []
+    for a, b, probability in scored_edges:
+        everything.add(a)
+        everything.add(b)
+        known[_pair(a, b)] = _bits(probability)
+        if probability >= threshold:
+            match.append((a, b, probability))
+            everything.union(a, b)
+    by_group: dict[Hashable, list[Edge]] = {}
+    for edge in match:
+        by_group.setdefault(everything.find(edge[0]), []).append(edge)
+    coherence = _Coherence(known, rescore, rescore_budget)
+    clusters: list[set[Hashable]] = []
+    for group in everything.groups():
+        if len(group) < 3:
+            clusters.append(set(group))
+            continue
+        clusters.extend(coherence.split(group, by_group[everything.find(group[0])], strong))
+    return clusters
+
+
+def pairs_within(clusters: Iterable[set[Hashable]]) -> Iterable[tuple[Hashable, Hashable]]:
+    """Every unordered pair inside the same cluster (for pairwise precision and recall)."""
+    for group in clusters:
+        yield from combinations(sorted(group, key=str), 2)

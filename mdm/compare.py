@@ -1,4 +1,4 @@
-"""Field-by-field comparison of two standardised records, with the evidence kept.
+"""The v1 rule ladders (fixed weights), used by :class:`mdm.matcher.RuleMatcher` only.
 
 Each field is compared on an ordered ladder of levels (null → exact → fuzzy
 bands → else); each level carries a weight in log-odds (bits) of "same
@@ -9,47 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
+from mdm.score import FieldComparison, PairScore
+
 Record = Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class FieldComparison:
-    """One field's verdict: the level reached, its weight and the similarity behind it."""
-
-    field: str
-    level: str
-    weight: float
-    similarity: float | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "level": self.level,
-            "weight": round(self.weight, 3),
-            "similarity": None if self.similarity is None else round(self.similarity, 3),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PairScore:
-    """The comparison of two records: probability, total weight and every field's part."""
-
-    probability: float
-    total_weight: float
-    fields: tuple[FieldComparison, ...] = field(default_factory=tuple)
-
-    def explanation(self) -> dict[str, Any]:
-        return {
-            "probability": round(self.probability, 4),
-            "total_weight": round(self.total_weight, 3),
-            "fields": [f.as_dict() for f in self.fields],
-        }
 
 
 @dataclass(frozen=True, slots=True)

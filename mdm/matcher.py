@@ -1,21 +1,25 @@
-"""The matcher interface and the v1 rule-weighted matcher behind it."""
+"""The matcher interface, the Fellegi–Sunter matcher behind it, and the v1 rule matcher."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from mdm.blocking import block_keys
+from mdm.blocking import block_keys, legacy_block_keys
 from mdm.compare import (
-    Comparison,
-    PairScore,
+    Comparison as RuleComparison,
+)
+from mdm.compare import (
     exact_match,
     fuzzy_match,
     jaro_winkler,
     name_similarity,
     score_pair,
 )
+from mdm.frequencies import TermFrequencies, term_values
+from mdm.model import Model, default_model
+from mdm.score import PairScore
 
 Outcome = Literal["match", "review", "distinct"]
 
@@ -30,8 +34,93 @@ class Matcher(Protocol):
     def decide(self, score: PairScore) -> Outcome: ...
 
 
-#: Weights are log2-odds of "same customer"; the prior says most pairs in a block are not.
-DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
+@dataclass(frozen=True)
+class Thresholds:
+    """Match probabilities: at or above ``auto_merge`` merge, at or above ``review`` ask a
+    steward, below that distinct. ``strong`` is what clustering trusts without checking.
+
+    >>> Thresholds(auto_merge=0.7, review=0.8)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: thresholds must satisfy 0 < review <= auto_merge <= strong < 1, got review=0.8, ...
+    """
+
+    auto_merge: float = 0.9
+    review: float = 0.75
+    strong: float = 0.99
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review <= self.auto_merge <= self.strong < 1.0:
+            raise ValueError(
+                "thresholds must satisfy 0 < review <= auto_merge <= strong < 1, got "
+                f"review={self.review}, auto_merge={self.auto_merge}, strong={self.strong}"
+            )
+
+    def decide(self, probability: float) -> Outcome:
+        if probability >= self.auto_merge:
+            return "match"
+        if probability >= self.review:
+            return "review"
+        return "distinct"
+
+
+@dataclass(frozen=True)
+class FellegiSunterMatcher:
+    """Probabilistic matcher: multi-key blocking, level ladders, EM-learned weights with
+    term-frequency adjustment, and a household guard.
+
+    Build it from a trained model (``FellegiSunterMatcher.from_model(train(records))``)
+    or use the defaults for a cold start. ``frequencies`` overrides the model's own
+    term frequencies (e.g. counts over the whole store, see :mod:`mdm.frequencies`).
+
+    >>> m = FellegiSunterMatcher()
+    >>> a = {"given_name": "伟", "family_name": "张", "email": "zw@example.cn"}
+    >>> m.decide(m.score(a, {"given_name": "Zhang", "family_name": "Wei",
+    ...                      "email": "zw@example.cn"}))
+    'match'
+    """
+
+    model: Model = field(default_factory=default_model)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    frequencies: TermFrequencies | None = None
+
+    @classmethod
+    def from_model(
+        cls,
+        model: Model | Mapping[str, Any],
+        thresholds: Thresholds | tuple[float, float] = (0.9, 0.75),
+        frequencies: TermFrequencies | None = None,
+    ) -> FellegiSunterMatcher:
+        """From a model or its saved ``to_dict()``; thresholds as (auto_merge, review)."""
+        if not isinstance(model, Model):
+            model = Model.from_dict(model)
+        if not isinstance(thresholds, Thresholds):
+            auto_merge, review = thresholds
+            thresholds = Thresholds(auto_merge, review, strong=max(0.99, auto_merge))
+        return cls(model, thresholds, frequencies)
+
+    def block_keys(self, record: Mapping[str, Any]) -> set[str]:
+        return block_keys(record)
+
+    def score(
+        self,
+        a: Mapping[str, Any],
+        b: Mapping[str, Any],
+        frequencies: TermFrequencies | None = None,
+    ) -> PairScore:
+        prepare = self.model.prepare
+        return self.model.score(prepare(a), prepare(b), frequencies or self.frequencies)
+
+    def decide(self, score: PairScore) -> Outcome:
+        return self.thresholds.decide(score.probability)
+
+    def term_values(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """The (comparison, value) pairs this record adds to the store's term frequencies."""
+        return term_values(self.model.prepare(record), self.model.comparisons)
+
+
+#: v1 weights: log2-odds of "same customer"; the prior says most pairs in a block are not.
+DEFAULT_COMPARISONS: tuple[RuleComparison, ...] = (
     exact_match("national_id", agree=12.0, disagree=-10.0),
     exact_match("email", agree=9.0, disagree=-1.0),
     exact_match("phone", agree=8.0, disagree=-1.0),
@@ -51,7 +140,8 @@ DEFAULT_PRIOR = -7.0
 
 @dataclass(frozen=True)
 class RuleMatcher:
-    """Fixed-weight evidence matcher: exact keys plus rapidfuzz name similarity.
+    """The v1 fixed-weight matcher, kept until the pipeline switches to
+    :class:`FellegiSunterMatcher`.
 
     >>> m = RuleMatcher()
     >>> a = {"name_latin": "zhang wei", "email": "zw@x.cn"}
@@ -61,11 +151,11 @@ class RuleMatcher:
 
     auto_merge: float = 0.90
     review: float = 0.75
-    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS
+    comparisons: tuple[RuleComparison, ...] = DEFAULT_COMPARISONS
     prior: float = DEFAULT_PRIOR
 
     def block_keys(self, record: Mapping[str, Any]) -> set[str]:
-        return block_keys(record)
+        return legacy_block_keys(record)
 
     def score(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> PairScore:
         return score_pair(a, b, self.comparisons, self.prior)

@@ -1,0 +1,219 @@
+"""Generated customers at scale: our matcher and Splink on the same records, side by side.
+
+    python bench/er_scale.py                  # 100,000 records, both tools
+    python bench/er_scale.py 1000000 --ours   # a million, ours only
+
+Records come from ``bench/er_data.py`` (CJK-heavy, dirty, with households and common
+names; deterministic). Both tools get them standardised by ``core.standardise``
+(counted in their time); Splink also gets pinyin given/family columns, which any user
+would add, with settings built from its comparison library. Each tool runs in its own
+process; F1 is pairwise over the clusters, records/second is end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from er_data import generate
+from er_metrics import (
+    blocking_recall,
+    cluster_pairs,
+    pairwise_scores,
+    peak_memory_mb,
+    print_table,
+    run_child,
+    true_pairs,
+)
+
+#: Our matcher's ways of estimating u (see mdm.train.USource); "ours" is the default.
+VARIANTS = {"ours": "random", "ours-blocked-u": "blocked", "ours-fixed-random-u": "fixed-random"}
+
+
+def standardised(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from core.standardise import StandardiseOptions, standardise_flat
+
+    options = StandardiseOptions(default_region="CN", date_order="ymd")
+    return [standardise_flat(r, options) for r in records]
+
+
+def run_ours(count: int, u_source: str = "random") -> dict[str, Any]:
+    import mdm  # noqa: F401 - the library's import belongs to the baseline, as for Splink
+    from mdm.blocking import block_keys
+    from mdm.dedupe import dedupe
+
+    raw, persons = generate(count)
+    truth = true_pairs(dict(enumerate(persons)))
+    loaded = peak_memory_mb()
+    start = time.perf_counter()
+    records = standardised(raw)
+    del raw
+    result = dedupe(records, u_source=u_source)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    peak = peak_memory_mb()
+    labels = {p: n for n, members in enumerate(result.clusters) for p in members}
+    keys = dict(enumerate(block_keys(r) for r in records))
+    return {
+        **pairwise_scores(cluster_pairs(labels), truth),
+        "blocking_recall": blocking_recall(truth, keys, set(result.oversized_blocks)),
+        "candidate_pairs": result.candidate_pairs,
+        "oversized_blocks": len(result.oversized_blocks),
+        "seconds": seconds,
+        "records_per_second": count / seconds,
+        "peak_mb": peak,
+        "added_mb": peak - loaded,
+        "stages": result.seconds,
+    }
+
+
+def splink_frame(records: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    from core.standardise import to_latin
+
+    rows = []
+    for n, r in enumerate(records):
+        given, family = r.get("given_name"), r.get("family_name")
+        rows.append(
+            {
+                "unique_id": n,
+                "given_name": to_latin(given).replace(" ", "") if given else None,
+                "family_name": to_latin(family, surname_first=True).replace(" ", "")
+                if family
+                else None,
+                "birth_date": r.get("birth_date") if isinstance(r.get("birth_date"), str) else None,
+                "email": r.get("email"),
+                "phone": r.get("phone"),
+                "address_line1": r.get("address_line1"),
+                "postcode": r.get("postcode"),
+                "city": r.get("city"),
+                "national_id": r.get("national_id"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_splink(count: int) -> dict[str, Any]:
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    import pandas  # noqa: F401 - the library's import belongs to the baseline, as for ours
+
+    raw, persons = generate(count)
+    truth = true_pairs(dict(enumerate(persons)))
+    loaded = peak_memory_mb()
+    start = time.perf_counter()
+    frame = splink_frame(standardised(raw))
+    del raw
+    blocking = [
+        block_on("email"),
+        block_on("phone"),
+        block_on("national_id"),
+        block_on("given_name", "family_name"),
+        "l.given_name = r.family_name and l.family_name = r.given_name",
+        block_on("birth_date", "family_name"),
+        block_on("postcode", "family_name"),
+    ]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=blocking,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("family_name").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "birth_date",
+                input_is_string=True,
+                datetime_format="%Y-%m-%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.EmailComparison("email"),
+            cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
+            cl.LevenshteinAtThresholds("address_line1", [2]),
+            cl.ExactMatch("postcode"),
+            cl.ExactMatch("city"),
+            cl.DamerauLevenshteinAtThresholds("national_id", [1, 2]),
+        ],
+    )
+    linker = Linker(DuckDBAPI().register(frame), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("email"), block_on("phone"), block_on("national_id")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=2)
+    for rule in (block_on("birth_date"), block_on("postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.5
+    )
+    rows = clusters.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
+    seconds = time.perf_counter() - start
+    peak = peak_memory_mb()
+    labels = {int(u): c for u, c in rows}
+    return {
+        **pairwise_scores(cluster_pairs(labels), truth),
+        "seconds": seconds,
+        "records_per_second": count / seconds,
+        "peak_mb": peak,
+        "added_mb": peak - loaded,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--ours", action="store_true")
+    parser.add_argument("--splink", action="store_true")
+    parser.add_argument(
+        "--variants", action="store_true", help="also ours with u from blocked pairs / fixed"
+    )
+    parser.add_argument("--child", choices=(*VARIANTS, "splink"), help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        count = options.counts[0]
+        if options.child == "splink":
+            result = run_splink(count)
+        else:
+            result = run_ours(count, VARIANTS[options.child])
+        print(json.dumps(result, default=str))
+        return
+    tools = [] if options.splink else ["ours"]
+    if options.variants and not options.splink:
+        tools.extend(v for v in VARIANTS if v != "ours")
+    if not options.ours:
+        tools.append("splink")
+    rows = []
+    for count in options.counts:
+        for tool in tools:
+            result = run_child(__file__, [str(count), "--child", tool])
+            rows.append({"records": count, "tool": tool, **result})
+            print(f"{count} {tool}: {json.dumps(result, default=str)}", file=sys.stderr)
+    print()
+    print_table(
+        rows,
+        [
+            ("records", "records"),
+            ("tool", "tool"),
+            ("f1", "F1"),
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("blocking_recall", "blocking recall"),
+            ("seconds", "seconds"),
+            ("records_per_second", "records/s"),
+            ("peak_mb", "peak MiB"),
+            ("added_mb", "MiB over generated data"),
+            ("error", "error"),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
