@@ -20,6 +20,8 @@ from core.errors import ConfigError, register_secret
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _URL_WITH_PASSWORD = re.compile(r"^[a-zA-Z][\w+.\-]*://[^:/@\s]+:(?!\$\{)[^@\s]+@")
 
+Severity = Literal["error", "warn"]
+
 
 class SecretRef(BaseModel):
     """A secret named by the environment variable that holds it."""
@@ -74,6 +76,106 @@ class BackupSettings(BaseModel):
     keep: int = Field(default=7, ge=1, le=1000)
 
 
+#: The checks run after every run, with the severity each has unless ``quality.severity``
+#: says otherwise. ``error`` fails the run (and the Airflow task); ``warn`` only reports.
+#: Errors by default are the checks that mean records were lost or the store contradicts
+#: itself; everything that only means "the data looks worse than usual" warns.
+DEFAULT_SEVERITY: dict[str, Severity] = {
+    "completeness": "warn",  # records read that identify nobody (no name, company, email, phone)
+    "validity": "warn",  # records read that failed mapping or validation (quarantined)
+    "allowed_values": "warn",  # records with a value outside its allowed set (country, kind)
+    "uniqueness": "warn",  # one source id on several records read in the run
+    "schema_drift": "warn",  # payload fields new, gone or retyped since the source's last run
+    "volume": "warn",  # records read far from the median of the source's last runs
+    "freshness": "warn",  # the newest change the source reported is too old
+    "reconciliation": "error",  # the run's ledger does not add up against the store
+    "golden_unique_email": "warn",  # active golden records sharing an email (not pinned apart)
+    "golden_unique_phone": "warn",  # the same for a phone number
+    "golden_completeness": "warn",  # golden records' mean share of the key fields filled
+    "golden_multi_source": "warn",  # share of golden records backed by more than one source
+    "golden_orphans": "error",  # cross references to a golden record that is missing/inactive
+}
+
+
+class VolumeSettings(BaseModel):
+    """How far a source's records read may stray from its recent runs.
+
+    A run passes when ``read`` lies strictly between ``median × (1 − band)`` and
+    ``median × (1 + band)``, the median taken over the last ``runs`` runs of the
+    same kind that read the source: with the defaults a source that halves (or
+    grows by half) is reported. With no history the check passes with a note.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    band: float = Field(default=0.5, gt=0, le=10)
+    runs: int = Field(default=5, ge=1, le=100)
+
+
+class FreshnessSettings(BaseModel):
+    """The newest change a source reported (its ``updated_at``) may be at most this old.
+
+    Sources without change times (plain files without an ``updated_at_column``) pass
+    with a note.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_age_hours: float = Field(default=72, gt=0)
+
+
+class QualitySettings(BaseModel):
+    """The ``quality:`` block of hub.yaml: severities and thresholds of the run checks.
+
+    Example::
+
+        quality:
+          severity: {volume: error, golden_unique_email: error}
+          max_invalid_share: 0.10
+          volume: {band: 0.3, runs: 10}
+          freshness: {max_age_hours: 24}
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="per check: error fails the run, warn only reports"
+    )
+    min_completeness: float = Field(
+        default=0.95, ge=0, le=1, description="share of records read that must identify someone"
+    )
+    max_invalid_share: float = Field(
+        default=0.05, ge=0, le=1, description="share of records read that may be quarantined"
+    )
+    max_disallowed_share: float = Field(
+        default=0.05, ge=0, le=1, description="share of records read with a value not allowed"
+    )
+    volume: VolumeSettings = VolumeSettings()
+    freshness: FreshnessSettings = FreshnessSettings()
+    min_golden_completeness: float = Field(
+        default=0.5, ge=0, le=1, description="mean share of key fields a golden record fills"
+    )
+    min_multi_source_share: float = Field(
+        default=0.0, ge=0, le=1, description="share of golden records with 2+ sources"
+    )
+    report_dir: str = Field(default="reports", description="relative to the config file")
+    trend_runs: int = Field(default=20, ge=2, le=500, description="runs shown in trend charts")
+    examples: int = Field(default=3, ge=0, le=50, description="example records per reason")
+
+    @field_validator("severity")
+    @classmethod
+    def _known_checks(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        unknown = sorted(set(value) - set(DEFAULT_SEVERITY))
+        if unknown:
+            known = ", ".join(DEFAULT_SEVERITY)
+            raise ValueError(f"unknown check {', '.join(unknown)} (known: {known})")
+        return value
+
+    def severity_of(self, check: str) -> Severity:
+        """The configured severity of ``check``, else its default."""
+        return self.severity.get(check, DEFAULT_SEVERITY[check])
+
+
 class HubConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -83,6 +185,11 @@ class HubConfig(BaseModel):
     sources: tuple[SourceConfig, ...] = ()
     thresholds: Thresholds = Thresholds()
     backup: BackupSettings = BackupSettings()
+    quality: QualitySettings = QualitySettings()
+    match_model: str = Field(
+        default="match-model.json",
+        description="trained matcher weights (crmhub match train); defaults until it exists",
+    )
     base_dir: Path = Field(default=Path(), exclude=True)
 
     @field_validator("store")

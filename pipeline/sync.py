@@ -9,6 +9,7 @@ records and ledger as an uninterrupted run.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from core.records import RawRecord
 from core.settings import HubConfig
 from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine, migrate
-from mdm import Matcher, RuleMatcher
+from mdm import FellegiSunterMatcher, Matcher
+from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
 from pipeline.prepare import prepare_batch
 from pipeline.reconcile import reconcile_source
@@ -56,7 +58,15 @@ def open_store(config: HubConfig) -> Engine:
 
 
 def matcher_for(config: HubConfig) -> Matcher:
-    return RuleMatcher(auto_merge=config.thresholds.auto_merge, review=config.thresholds.review)
+    """The configured matcher: trained weights if ``crmhub match train`` saved some, else the
+    defaults (good on their own; training adapts them to the data)."""
+    path = config.resolve_path(config.match_model)
+    try:
+        model = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else default_model()
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: cannot read the match model ({e}); retrain or remove it") from e
+    thresholds = (config.thresholds.auto_merge, config.thresholds.review)
+    return FellegiSunterMatcher.from_model(model, thresholds)
 
 
 def sync(
