@@ -145,10 +145,13 @@ class Generator:
     def _mobile(self, chinese: bool) -> str:
         r = self.rng
         while True:
+            # Only ranges that are assigned, so that validation (libphonenumber) accepts them.
             if chinese:
-                number = f"+861{r.choice('3456789')}{r.randrange(10**9):09d}"
+                prefix = r.choice(["13", "15", "18"])
+                third = r.choice("0123456789" if prefix != "15" else "01235789")
+                number = f"+86{prefix}{third}{r.randrange(10**8):08d}"
             else:
-                number = f"+4915{r.randrange(10):d}{r.randrange(10**8):08d}"
+                number = f"+4915{r.choice('1279')}{r.randrange(10**8):08d}"
             if number not in self.used_mobiles:
                 self.used_mobiles.add(number)
                 return number
