@@ -28,7 +28,7 @@ from core.store.tables import (
     xref,
 )
 
-PEOPLE = 3000
+PEOPLE = 1500
 
 
 def write_config(directory: Path, store_url: str, data: Path) -> Path:
@@ -39,7 +39,7 @@ def write_config(directory: Path, store_url: str, data: Path) -> Path:
         "sources:\n"
         "  - name: crm\n"
         "    kind: spreadsheet\n"
-        "    batch_size: 200\n"
+        "    batch_size: 100\n"
         f"    connection: {{path: {data}}}\n",
         encoding="utf-8",
     )
@@ -135,10 +135,10 @@ def test_killed_run_resumes_without_loss(
     victim = crmhub(config)
     if kill_during == "extract":
         read = sa.select(sa.func.sum(run_source.c.read))
-        wait_for(lambda: scalar(store_url, read) >= 600, timeout=120)
+        wait_for(lambda: scalar(store_url, read) >= 300, timeout=120)
     else:
         created = sa.select(sa.func.count()).select_from(golden_record)
-        wait_for(lambda: scalar(store_url, created) >= 500, timeout=240)
+        wait_for(lambda: scalar(store_url, created) >= 250, timeout=240)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     staged_at_kill = scalar(store_url, sa.select(sa.func.count()).select_from(source_record))
