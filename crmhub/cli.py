@@ -17,7 +17,6 @@ import typer
 from core.errors import ConfigError, HubError
 from core.settings import HubConfig, load_config
 from crmhub import console
-from crmhub.api_commands import register as register_api_commands
 
 app = typer.Typer(
     name="crmhub",
@@ -200,51 +199,24 @@ def golden_show(
 
 @golden_app.command("export")
 def golden_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, jsonl or parquet")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="File (default stdout; parquet needs one)."),
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
     ] = None,
-    since: Annotated[
-        int | None,
-        typer.Option(
-            "--since",
-            min=0,
-            help="Only records changed after this change-event seq (tombstones too).",
-        ),
-    ] = None,
-    provenance: Annotated[
-        bool, typer.Option("--provenance", help="Add the source of each field (<field>__source).")
-    ] = False,
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
-    """Stream active golden records (or those changed after SEQ) as CSV, JSON lines or Parquet."""
-    from pipeline.export import FORMATS, export_golden
+    """Stream every active golden record as CSV or JSON lines."""
+    from pipeline.export import export_golden
 
-    if fmt not in FORMATS:
-        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if fmt == "parquet" and output is None:
-        raise ConfigError("--format parquet is binary: write it to a file with -o FILE")
+    if fmt not in ("csv", "jsonl"):
+        raise ConfigError(f"--format: expected csv or jsonl, got {fmt!r}")
     engine = _engine(_config(config))
-    options = {"since": since, "provenance": provenance}
     if output is None:
-        result = export_golden(engine, sys.stdout, fmt, **options)  # type: ignore[arg-type]
-        where = "stdout"
-    elif fmt == "parquet":
-        with output.open("wb") as binary:
-            result = export_golden(engine, binary, fmt, **options)  # type: ignore[arg-type]
-        where = str(output)
+        count = export_golden(engine, sys.stdout, fmt)  # type: ignore[arg-type]
     else:
         with output.open("w", newline="", encoding="utf-8") as out:
-            result = export_golden(engine, out, fmt, **options)  # type: ignore[arg-type]
-        where = str(output)
-    console.err.print(
-        f"{result.count} golden records written to {where}; changes up to seq {result.last_seq} "
-        f"(next time: --since {result.last_seq})",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+            count = export_golden(engine, out, fmt)  # type: ignore[arg-type]
+        console.err.print(f"{count} golden records written to {output}")
 
 
 @app.command()
@@ -524,9 +496,6 @@ def sources_check(
     console.out.print(table)
     if not all(r.ok for r in results):
         _fail([f"source {r.source}: {r.verdict}: {r.problem}" for r in results if not r.ok])
-
-
-register_api_commands(app)  # serve, token
 
 
 def _fail(problems: list[str]) -> None:
