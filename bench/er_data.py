@@ -397,6 +397,11 @@ def generate(
 
 def main() -> None:
     count, out = int(sys.argv[1]), Path(sys.argv[2])
+    print(f"{write(count, out)} records → {out}")
+
+
+def write(count: int, out: Path) -> int:
+    """Write ``count`` records to ``out`` (canonical columns) and the truth beside it."""
     records, truth = generate(count)
     with out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, COLUMNS)
@@ -407,7 +412,7 @@ def main() -> None:
         writer = csv.writer(f)
         writer.writerow(["source_id", "person"])
         writer.writerows((r["source_id"], pid) for r, pid in zip(records, truth, strict=True))
-    print(f"{len(records)} records of {len(set(truth))} people → {out}")
+    return len(records)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """How fast one sync runs, phase by phase, and how its cost grows with the data.
 
-``python bench/sync_throughput.py 10000 [100000 ...]`` generates that many people (about 1.3
-rows each), syncs them into a fresh SQLite store, then syncs again unchanged, and prints
-rows per second for extract+stage and for resolve, the peak RSS, and pairwise precision/recall
-of the golden records against the generator's truth.
+``python bench/sync_throughput.py 10000 [100000 ...]`` generates that many records
+(``bench/er_data.py``: CJK-heavy, with known truth), syncs them into a fresh SQLite store,
+then syncs again unchanged, and prints rows per second for extract+stage and for resolve,
+the peak RSS, and pairwise precision/recall of the golden records against the truth.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from core.store.tables import xref
 from pipeline.sync import open_store, sync
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate_customers import write
+from er_data import write
 
 
 def pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
@@ -48,9 +48,14 @@ def score(engine: sa.Engine, truth_path: Path) -> tuple[float, float]:
 def run(people: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="crmhub-bench-"))
     data = workdir / "customers.csv"
-    rows = write(people, data)
+    rows = write(people, data)  # ``people`` records of about 0.75 × as many people
     source = SourceConfig(name="crm", kind="spreadsheet", connection={"path": str(data)})
-    config = HubConfig(store=f"sqlite:///{workdir / 'hub.db'}", sources=(source,), base_dir=workdir)
+    config = HubConfig(
+        store=f"sqlite:///{workdir / 'hub.db'}",
+        date_order="ymd",
+        sources=(source,),
+        base_dir=workdir,
+    )
     engine = open_store(config)
     phases: dict[str, float] = {}
     started = time.perf_counter()
