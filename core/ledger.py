@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 class SourceLedger(BaseModel):
     """Counts of one source in one run.
 
-    ``read = unchanged + staged + quarantined`` must hold, and after resolve no
+    ``read = unchanged + staged + quarantined + erased`` must hold (``erased``: records of
+    people erased with ``crmhub forget``, dropped as they are read), and after resolve no
     staged record of the source may be left unlinked (``pending == 0``).
     """
 
@@ -22,17 +23,20 @@ class SourceLedger(BaseModel):
     unchanged: int = 0
     staged: int = 0
     quarantined: int = 0
+    erased: int = 0
     deleted: int = 0
     pending: int = 0
     message: str | None = None
 
     def problems(self) -> list[str]:
         found = []
-        accounted = self.unchanged + self.staged + self.quarantined
+        accounted = self.unchanged + self.staged + self.quarantined + self.erased
         if self.read != accounted:
+            erased = f" + erased {self.erased}" if self.erased else ""
             found.append(
                 f"source {self.source}: read {self.read} != unchanged {self.unchanged}"
-                f" + staged {self.staged} + quarantined {self.quarantined} (= {accounted})"
+                f" + staged {self.staged} + quarantined {self.quarantined}{erased}"
+                f" (= {accounted})"
             )
         if self.pending:
             found.append(f"source {self.source}: {self.pending} staged records not linked")

@@ -17,6 +17,9 @@ import typer
 from core.errors import ConfigError, HubError
 from core.settings import HubConfig, load_config
 from crmhub import console
+from crmhub.api_commands import register as register_api_commands
+from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption
+from crmhub.privacy_commands import register as register_privacy_commands
 
 app = typer.Typer(
     name="crmhub",
@@ -36,21 +39,6 @@ app.add_typer(match_app, name="match")
 backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
 
-ActorOption = Annotated[
-    str,
-    typer.Option("--by", envvar="USER", help="Who decides (recorded in the audit trail)."),
-]
-
-ConfigOption = Annotated[
-    Path,
-    typer.Option(
-        "--config",
-        "-c",
-        envvar="CRMHUB_CONFIG",
-        help="hub.yaml to use (default: ./hub.yaml, or $CRMHUB_CONFIG).",
-    ),
-]
-DEFAULT_CONFIG = Path("hub.yaml")
 
 
 def _config(path: Path) -> HubConfig:
@@ -199,24 +187,51 @@ def golden_show(
 
 @golden_app.command("export")
 def golden_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, jsonl or parquet")] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="File (default stdout; parquet needs one)."),
     ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            min=0,
+            help="Only records changed after this change-event seq (tombstones too).",
+        ),
+    ] = None,
+    provenance: Annotated[
+        bool, typer.Option("--provenance", help="Add the source of each field (<field>__source).")
+    ] = False,
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
-    """Stream every active golden record as CSV or JSON lines."""
-    from pipeline.export import export_golden
+    """Stream active golden records (or those changed after SEQ) as CSV, JSON lines or Parquet."""
+    from pipeline.export import FORMATS, export_golden
 
-    if fmt not in ("csv", "jsonl"):
-        raise ConfigError(f"--format: expected csv or jsonl, got {fmt!r}")
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "parquet" and output is None:
+        raise ConfigError("--format parquet is binary: write it to a file with -o FILE")
     engine = _engine(_config(config))
+    options = {"since": since, "provenance": provenance}
     if output is None:
-        count = export_golden(engine, sys.stdout, fmt)  # type: ignore[arg-type]
+        result = export_golden(engine, sys.stdout, fmt, **options)  # type: ignore[arg-type]
+        where = "stdout"
+    elif fmt == "parquet":
+        with output.open("wb") as binary:
+            result = export_golden(engine, binary, fmt, **options)  # type: ignore[arg-type]
+        where = str(output)
     else:
         with output.open("w", newline="", encoding="utf-8") as out:
-            count = export_golden(engine, out, fmt)  # type: ignore[arg-type]
-        console.err.print(f"{count} golden records written to {output}")
+            result = export_golden(engine, out, fmt, **options)  # type: ignore[arg-type]
+        where = str(output)
+    console.err.print(
+        f"{result.count} golden records written to {where}; changes up to seq {result.last_seq} "
+        f"(next time: --since {result.last_seq})",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -496,6 +511,10 @@ def sources_check(
     console.out.print(table)
     if not all(r.ok for r in results):
         _fail([f"source {r.source}: {r.verdict}: {r.problem}" for r in results if not r.ok])
+
+
+register_api_commands(app)  # serve, token
+register_privacy_commands(app)  # forget
 
 
 def _fail(problems: list[str]) -> None:

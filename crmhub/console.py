@@ -65,25 +65,17 @@ def progress_bars() -> Iterator[object]:
 
 def ledger_table(ledger: RunLedger) -> Table:
     table = Table(title=f"run {ledger.run_id} ({ledger.kind}): {ledger.status}")
-    for column in ("source", "read", "unchanged", "staged", "quarantined", "deleted", "status"):
+    counted = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
+    if not ledger.total("erased"):
+        counted = tuple(c for c in counted if c != "erased")  # only after a ``crmhub forget``
+    for column in ("source", *counted, "status"):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for s in ledger.source_ledgers:
-        table.add_row(
-            s.source,
-            str(s.read),
-            str(s.unchanged),
-            str(s.staged),
-            str(s.quarantined),
-            str(s.deleted),
-            s.status,
-        )
+        table.add_row(s.source, *(str(getattr(s, c)) for c in counted), s.status)
     if len(ledger.source_ledgers) > 1:
         table.add_row(
             "total",
-            *(
-                str(ledger.total(f))
-                for f in ("read", "unchanged", "staged", "quarantined", "deleted")
-            ),
+            *(str(ledger.total(c)) for c in counted),
             "",
             style="bold",
         )

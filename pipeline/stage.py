@@ -12,6 +12,7 @@ from typing import Any
 
 from core.errors import Problem
 from core.store import UnitOfWork
+from pipeline.erased_filter import drop_erased
 from pipeline.prepare import Accepted, PreparedBatch, Rejected
 
 
@@ -21,6 +22,7 @@ class StageCounts:
     unchanged: int = 0
     staged: int = 0
     quarantined: int = 0
+    erased: int = 0  # records of people erased with ``crmhub forget``: dropped, not written
     replayed: int = 0
     restaged: int = 0  # read again in the same run with new content: counted once
     released: int = 0  # quarantine entries closed because the record now passes
@@ -31,6 +33,7 @@ class StageCounts:
             "unchanged": self.unchanged,
             "staged": self.staged,
             "quarantined": self.quarantined,
+            "erased": self.erased,
         }
 
 
@@ -44,6 +47,8 @@ def stage_batch(
     uow: UnitOfWork, source: str, batch: PreparedBatch, *, run_id: int, at: datetime
 ) -> StageCounts:
     counts = StageCounts()
+    batch, counts.erased = drop_erased(uow, source, batch)
+    counts.read += counts.erased
     quarantined = _QuarantineRows()
     states = uow.staging.states(source, [a.source_id for a in batch.accepted])
     staged_rows: list[dict[str, Any]] = []

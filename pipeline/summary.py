@@ -56,7 +56,7 @@ def _status(ledger: RunLedger) -> str:
 
 
 def _ledger_table(ledger: RunLedger) -> str:
-    fields = ("read", "unchanged", "staged", "quarantined", "deleted")
+    fields = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
     head = "".join(f"<th>{f}</th>" for f in ("source", *fields, "status"))
     rows = [
         "<tr><td>"

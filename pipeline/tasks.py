@@ -54,7 +54,7 @@ def extract(
     with UnitOfWork(engine) as uow:
         ledger = next(s for s in uow.runs.ledger(run_id).source_ledgers if s.source == source)
     return ledger.model_dump(
-        include={"source", "read", "unchanged", "staged", "quarantined", "deleted"}
+        include={"source", "read", "unchanged", "staged", "quarantined", "erased", "deleted"}
     )
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.store.lookup_keys import golden_keys
 from core.store.staging import RecordKey
-from core.store.tables import change_event, golden_history, golden_record, xref
+from core.store.tables import change_event, golden_history, golden_key, golden_record, xref
 from core.store.upsert import chunked, ids_by_source, upsert
 
 
@@ -89,8 +90,32 @@ class GoldenRepository:
 
     # -- writing -----------------------------------------------------------------
     def save_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Write golden records (full rows, as in the table) in one statement."""
+        """Write golden records (full rows, as in the table) in one statement, and keep their
+        lookup keys in step: only active records can be found."""
+        if not rows:
+            return
         upsert(self._c, golden_record, rows, key=("golden_id",))
+        latest = {row["golden_id"]: row for row in rows}  # a batch may hold several versions
+        for chunk in chunked(sorted(latest)):
+            self._c.execute(sa.delete(golden_key).where(golden_key.c.golden_id.in_(chunk)))
+        keys = [
+            key
+            for golden_id, row in latest.items()
+            if row["status"] == "active"
+            for key in golden_keys(golden_id, row["record"])
+        ]
+        if keys:
+            self._c.execute(sa.insert(golden_key), keys)
+
+    def find_by_key(self, kind: str, value: str) -> list[str]:
+        """Golden IDs of active records holding this lookup key."""
+        return list(
+            self._c.execute(
+                sa.select(golden_key.c.golden_id)
+                .where(golden_key.c.kind == kind, golden_key.c.value == value)
+                .order_by(golden_key.c.golden_id)
+            ).scalars()
+        )
 
     def record_history(self, rows: Sequence[dict[str, Any]]) -> None:
         upsert(self._c, golden_history, rows, key=("golden_id", "version"))

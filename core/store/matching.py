@@ -187,13 +187,16 @@ class MatchingRepository:
 
     def audit(
         self, action: str, target: str, *, actor: str, at: datetime, detail: dict[str, Any]
-    ) -> None:
+    ) -> int:
         """Record what a steward did; the detail holds keys and IDs, never personal data."""
-        self._c.execute(
+        result = self._c.execute(
             sa.insert(steward_action).values(
                 action=action, actor=actor, target=target, detail=detail, recorded_at=at
             )
         )
+        (action_id,) = result.inserted_primary_key or (None,)
+        assert action_id is not None
+        return int(action_id)
 
     def audit_trail(self, limit: int = 100) -> list[Any]:
         t = steward_action.c

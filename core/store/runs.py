@@ -1,4 +1,4 @@
-"""Runs and their per-source ledgers (read = unchanged + staged + quarantined)."""
+"""Runs and their per-source ledgers (read = unchanged + staged + quarantined + erased)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.ledger import RunLedger, SourceLedger
 from core.store.tables import run, run_source
 from core.store.upsert import upsert
 
-LEDGER_COUNTS = ("read", "unchanged", "staged", "quarantined", "deleted")
+LEDGER_COUNTS = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
 GOLDEN_COUNTS = ("golden_created", "golden_updated", "golden_merged", "golden_deleted", "events")
 
 

@@ -15,6 +15,8 @@ metadata = sa.MetaData(
 )
 
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
+#: 64-bit on PostgreSQL; SQLite's INTEGER is 64-bit already and only it auto-increments.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Stamp = sa.DateTime(timezone=True)
 
 run = sa.Table(
@@ -48,6 +50,7 @@ run_source = sa.Table(
     sa.Column("quarantined", sa.Integer, nullable=False, server_default="0"),
     sa.Column("deleted", sa.Integer, nullable=False, server_default="0"),
     sa.Column("pending", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("erased", sa.Integer, nullable=False, server_default="0"),
     sa.Column("message", sa.Text),
 )
 
@@ -180,7 +183,7 @@ golden_history = sa.Table(
 change_event = sa.Table(
     "change_event",
     metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", BigId, primary_key=True, autoincrement=True),
     sa.Column("golden_id", sa.String(32), nullable=False, index=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
@@ -210,4 +213,29 @@ api_token = sa.Table(
     sa.Column("created_at", Stamp, nullable=False),
     sa.Column("last_used_at", Stamp),
     sa.Column("revoked_at", Stamp),
+)
+
+golden_key = sa.Table(
+    "golden_key",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),  # email, phone, name
+    sa.Column("value", sa.String(320), primary_key=True),
+    sa.Column("golden_id", sa.String(32), primary_key=True),
+    sa.Index(None, "golden_id"),
+)
+
+tombstone = sa.Table(
+    "tombstone",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),  # source_key, email, name_phone
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("erasure_id", sa.Integer, nullable=False),
+    sa.Column("created_at", Stamp, nullable=False),
+)
+
+store_setting = sa.Table(
+    "store_setting",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )

@@ -7,12 +7,15 @@ from types import TracebackType
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from core.store.erasure import ErasureRepository
 from core.store.golden import GoldenRepository
 from core.store.matching import MatchingRepository
+from core.store.privacy import PrivacyRepository
 from core.store.quarantine import QuarantineRepository
 from core.store.runs import RunRepository
 from core.store.staging import StagingRepository
 from core.store.sync_state import SyncStateRepository
+from core.store.tokens import TokenRepository
 
 
 class UnitOfWork:
@@ -33,6 +36,9 @@ class UnitOfWork:
         self.sync_state = SyncStateRepository(connection)
         self.golden = GoldenRepository(connection)
         self.matching = MatchingRepository(connection)
+        self.tokens = TokenRepository(connection)
+        self.privacy = PrivacyRepository(connection)
+        self.erasure = ErasureRepository(connection)
         return self
 
     @property

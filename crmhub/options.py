@@ -1,0 +1,24 @@
+"""Command-line options shared by every ``crmhub`` command module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="CRMHUB_CONFIG",
+        help="hub.yaml to use (default: ./hub.yaml, or $CRMHUB_CONFIG).",
+    ),
+]
+DEFAULT_CONFIG = Path("hub.yaml")
+
+ActorOption = Annotated[
+    str,
+    typer.Option("--by", envvar="USER", help="Who decides (recorded in the audit trail)."),
+]
