@@ -176,6 +176,15 @@ class QualitySettings(BaseModel):
         return self.severity.get(check, DEFAULT_SEVERITY[check])
 
 
+class PrivacySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mask_personal_data: bool = Field(
+        default=True,
+        description="mask emails, phones and names in logs, reports and quarantine listings",
+    )
+
+
 class HubConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -186,6 +195,7 @@ class HubConfig(BaseModel):
     thresholds: Thresholds = Thresholds()
     backup: BackupSettings = BackupSettings()
     quality: QualitySettings = QualitySettings()
+    privacy: PrivacySettings = PrivacySettings()
     match_model: str = Field(
         default="match-model.json",
         description="trained matcher weights (crmhub match train); defaults until it exists",

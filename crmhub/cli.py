@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import typer
 
 from core.errors import ConfigError, HubError
+from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
@@ -42,7 +43,9 @@ app.add_typer(backup_app, name="backup")
 
 
 def _config(path: Path) -> HubConfig:
-    return load_config(path)
+    config = load_config(path)
+    set_masking(config.privacy.mask_personal_data)
+    return config
 
 
 def _engine(config: HubConfig):  # type: ignore[no-untyped-def]

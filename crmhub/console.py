@@ -14,6 +14,7 @@ from rich.table import Table
 
 from core.errors import redact
 from core.ledger import RunLedger
+from core.log_masking import PersonalDataFilter
 
 out = Console(soft_wrap=True)  # paths and IDs stay on one line, copyable
 err = Console(stderr=True)
@@ -34,6 +35,7 @@ def error(message: str) -> None:
 def setup_logging(verbose: bool) -> None:
     handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
     handler.addFilter(_RedactingFilter())
+    handler.addFilter(PersonalDataFilter())
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     for noisy in ("great_expectations", "alembic", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ReconciliationError, register_secret
+from core.log_masking import install as install_masking
+from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from core.store import UnitOfWork
 from pipeline.backup import apply_retention, create_backup, restore_drill, verify_backup
@@ -25,6 +27,8 @@ from pipeline.sync import begin_run, close_run, extract_source, open_store, reso
 def load(config_path: str | None = None, store_url: str | None = None) -> HubConfig:
     path = Path(config_path or os.environ.get("CRMHUB_CONFIG") or "hub.yaml")
     config = load_config(path)
+    install_masking()  # the scheduler's own log handlers
+    set_masking(config.privacy.mask_personal_data)
     url = store_url or os.environ.get("CRMHUB_STORE_URL")
     if url:
         register_secret(url)
