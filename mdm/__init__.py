@@ -26,7 +26,7 @@ from mdm.matcher import FellegiSunterMatcher, Matcher, RuleMatcher, Thresholds
 from mdm.model import Model, default_model
 from mdm.person import DateComparison, NameComparison
 from mdm.score import FieldComparison, PairScore
-from mdm.survive import Member, survive
+from mdm.survivorship import Member, SurvivorshipPolicy, survive
 from mdm.train import train
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "PairScore",
     "PhoneComparison",
     "RuleMatcher",
+    "SurvivorshipPolicy",
     "TermFrequencies",
     "Thresholds",
     "UnionFind",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -91,6 +91,28 @@ class GoldenRepository:
     def save_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Write golden records (full rows, as in the table) in one statement."""
         upsert(self._c, golden_record, rows, key=("golden_id",))
+
+    def relabel(self, provenance: Mapping[str, dict[str, Any]]) -> None:
+        """Replace the provenance of current versions in place (no new version, no event)."""
+        if not provenance:
+            return
+        self._c.execute(
+            sa.update(golden_record)
+            .where(golden_record.c.golden_id == sa.bindparam("target"))
+            .values(provenance=sa.bindparam("value")),
+            [{"target": g, "value": v} for g, v in provenance.items()],
+        )
+
+    def active_ids(self, after: str, limit: int) -> list[str]:
+        """IDs of active golden records after ``after`` in ID order: one keyset page."""
+        return list(
+            self._c.execute(
+                sa.select(golden_record.c.golden_id)
+                .where(golden_record.c.status == "active", golden_record.c.golden_id > after)
+                .order_by(golden_record.c.golden_id)
+                .limit(limit)
+            ).scalars()
+        )
 
     def record_history(self, rows: Sequence[dict[str, Any]]) -> None:
         upsert(self._c, golden_history, rows, key=("golden_id", "version"))
