@@ -14,7 +14,8 @@ from store_helpers import table  # type: ignore[import-not-found]
 
 from core.settings import HubConfig, load_config
 from core.store.tables import change_event, golden_history, golden_record
-from pipeline.sync import sync
+from pipeline.survivorship import policy_for, resurvive_if_changed
+from pipeline.sync import begin_run, open_store, sync
 
 MAPPING = """\
 version: 1
@@ -57,13 +58,17 @@ def ticking() -> Iterator[datetime]:
         at += timedelta(minutes=1)
 
 
-def write_sources(tmp_path: Path, crm: dict[str, str], shop: dict[str, str]) -> None:
+def write_sources(
+    tmp_path: Path,
+    crm: dict[str, str] | list[dict[str, str]],
+    shop: dict[str, str] | list[dict[str, str]],
+) -> None:
     (tmp_path / "people.yaml").write_text(MAPPING, encoding="utf-8")
-    for name, row in (("crm", crm), ("shop", shop)):
+    for name, rows in (("crm", crm), ("shop", shop)):
         with (tmp_path / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerow(row)
+            writer.writerows(rows if isinstance(rows, list) else [rows])
 
 
 def configure(tmp_path: Path, store_url: str, survivorship: dict[str, object]) -> HubConfig:
@@ -174,3 +179,46 @@ def test_consent_takes_the_latest_explicit_answer_and_ignores_an_unknown(
     record, provenance, version = the_golden(config)
     assert record["consent"] == {"email": True} and version == 2
     assert provenance["consent.email"]["source"] == "shop"
+
+
+def people(prefix: str, city: str) -> list[dict[str, str]]:
+    names = ("Anna Schmidt", "Ben Wagner", "Clara Hoffmann")
+    return [
+        {
+            "id": f"{prefix}{n}",
+            "name": name,
+            "email": f"{name.split()[0].lower()}@example.de",
+            "phone": f"+49 30 123456{n}",
+            "city": city,
+            "company": "",
+            "newsletter": "",
+        }
+        for n, name in enumerate(names)
+    ]
+
+
+def test_re_surviving_pages_through_every_golden_record_once(
+    store_url: str, tmp_path: Path
+) -> None:
+    clock = ticking().__next__
+    write_sources(tmp_path, people("C", "Berlin"), people("S", "Potsdam"))
+    config = configure(tmp_path, store_url, {})
+    assert sync(config, clock=clock).ok
+    engine = open_store(config)
+    assert resurvive_if_changed(engine, policy_for(config), run_id=1, clock=clock).events == 0
+
+    changed = configure(
+        tmp_path, store_url, {"fields": {"city": {"rule": "source_priority", "sources": ["shop"]}}}
+    )
+    run_id, _ = begin_run(engine, "sync", [], clock=clock)
+    counts = resurvive_if_changed(
+        engine, policy_for(changed), run_id=run_id, clock=clock, batch_size=1
+    )
+    assert (counts.updated, counts.events) == (3, 3)
+    golden = [r for r in table(changed, golden_record) if r.status == "active"]
+    assert sorted((r.record["city"], r.version) for r in golden) == [("Potsdam", 2)] * 3
+    again = resurvive_if_changed(
+        engine, policy_for(changed), run_id=run_id, clock=clock, batch_size=1
+    )
+    assert again.events == 0
+    engine.dispose()
