@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS
+from core.customer import CANONICAL_COLUMNS
 from core.errors import ConfigError, register_secret
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -188,10 +188,10 @@ SURVIVORSHIP_RULES: tuple[str, ...] = (
 )
 #: Fields that hold lists and so may take the ``union`` of their members' values.
 UNION_FIELDS: tuple[str, ...] = ("emails", "phones", "addresses", "tags")
-#: Fields a rule may be set for, besides ``consent.<flag>`` and ``attributes.<name>``.
+#: Fields a rule may be set for, besides ``consent.<flag>`` and ``attributes.<name>``
+#: (``name_latin``/``name_script`` always come with ``full_name``).
 SURVIVING_FIELDS: tuple[str, ...] = (
     *(c for c in CANONICAL_COLUMNS if c != "source_id"),
-    *DERIVED_COLUMNS,
     *UNION_FIELDS,
     "kind",
     "consent",

@@ -16,6 +16,9 @@ from mdm.survivorship.rules import Candidate, MostRecent, Rule, SourcePriority, 
 UNION_FIELDS: dict[str, str | None] = {"emails": "email", "phones": "phone", "addresses": None}
 #: List fields that may take the union when configured to; otherwise one member's list.
 UNIONABLE = frozenset({*UNION_FIELDS, "tags"})
+#: Fields derived from another (the full name's script and Latin form): they come from the
+#: member that supplied their base field, so that they describe the value shown.
+DERIVED: dict[str, str] = {"name_latin": "full_name", "name_script": "full_name"}
 #: The flat key holding ``{flag: bool}``; each flag survives on its own as ``consent.<flag>``.
 CONSENT = "consent"
 
@@ -106,8 +109,10 @@ def survive(
     record: dict[str, Any] = {}
     provenance: Provenance = {}
     names = {n for m in members for n in m.record} - SKIPPED - set(UNION_FIELDS) - {CONSENT}
-    for name in sorted(names):
+    for name in sorted(names - set(DERIVED)):
         _survive_into(record, provenance, name, policy.rule_for(name), ranked)
+    for name in sorted(names & set(DERIVED)):
+        _survive_derived(record, provenance, name, ranked, policy)
     consent = _survive_consent(ranked, policy, provenance)
     if consent:
         record[CONSENT] = consent
@@ -157,6 +162,29 @@ def _survive_into(
     found = survive_field(ranked, name, rule)
     if found is not None:
         record[name], provenance[name] = found
+
+
+def _survive_derived(
+    record: dict[str, Any],
+    provenance: Provenance,
+    name: str,
+    ranked: list[Member],
+    policy: SurvivorshipPolicy,
+) -> None:
+    """``name_latin`` from the member whose ``full_name`` won; by the default rule otherwise."""
+    base = DERIVED[name]
+    origin = provenance.get(base, {})
+    for member in ranked:
+        same = (member.source, member.source_id) == (origin.get("source"), origin.get("source_id"))
+        if same and not is_blank(member.record.get(name)):
+            record[name] = member.record[name]
+            provenance[name] = {
+                "source": member.source,
+                "source_id": member.source_id,
+                "rule": f"with {base}",
+            }
+            return
+    _survive_into(record, provenance, name, policy.default, ranked)
 
 
 def _survive_consent(

@@ -145,6 +145,26 @@ def test_the_same_members_in_any_order_give_the_same_record(rule: object) -> Non
     assert len(results) == 1
 
 
+def test_the_latin_form_and_script_come_with_the_full_name_they_describe() -> None:
+    crm = member("crm", 90, JAN, full_name="L. Müller", name_latin="l muller", name_script="latn")
+    erp = member("erp", 10, JAN, full_name="张丽", name_latin="zhang li", name_script="han")
+    record, provenance = surviving([crm, erp], full_name=Longest())
+    assert (record["full_name"], record["name_latin"], record["name_script"]) == (
+        "L. Müller",
+        "l muller",
+        "latn",
+    )
+    lisa = member("shop", 5, JAN, full_name="Lisa Müller", name_latin="lisa muller")
+    record, provenance = surviving([crm, erp, lisa], full_name=Longest())
+    assert (record["full_name"], record["name_latin"]) == ("Lisa Müller", "lisa muller")
+    assert provenance["name_latin"] == {
+        "source": "shop",
+        "source_id": "shop-1",
+        "rule": "with full_name",
+    }
+    assert record["name_script"] == "latn" and provenance["name_script"]["source"] == "crm"
+
+
 def test_union_collects_every_tag_and_list_fields_keep_the_primary_first() -> None:
     crm = member("crm", 90, JAN, email="a@x.cn", tags=["vip"])
     shop = member("shop", 10, MAR, email="b@x.cn", tags=["newsletter", "vip"])
