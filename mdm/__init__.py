@@ -5,7 +5,9 @@ The pipeline feeds records in and persists what comes out. Matching is behind
 on many keys, level ladders, EM-learned weights with term-frequency adjustment) and
 the v1 :class:`~mdm.matcher.RuleMatcher`. :func:`~mdm.train.train` learns a model
 without labels, :func:`~mdm.cluster.cluster` groups scored pairs without chaining,
-and :func:`~mdm.dedupe.dedupe` runs all of it in memory.
+and :func:`~mdm.dedupe.dedupe` runs all of it in memory. :func:`~mdm.survivorship.survive`
+builds a golden record from its members field by field, by the rules of a
+:class:`~mdm.survivorship.SurvivorshipPolicy`.
 """
 
 from mdm.blocking import block_keys
