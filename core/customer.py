@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 #: Column names of the flat form (DESIGN.md). A file with these needs no mapping.
 CANONICAL_COLUMNS: tuple[str, ...] = (
@@ -91,7 +91,9 @@ class Customer(BaseModel):
     addresses: tuple[Address, ...] = ()
     birth_date: date | None = None
     identifiers: dict[str, str] = Field(default_factory=dict)
-    consent: dict[str, bool] = Field(default_factory=dict)
+    consent: dict[str, StrictBool] = Field(
+        default_factory=dict, description="explicit yes/no per channel; unknown is left out"
+    )
     tags: tuple[str, ...] = ()
     attributes: dict[str, Any] = Field(default_factory=dict)
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.customer import CANONICAL_COLUMNS
 from core.errors import ConfigError, register_secret
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -185,6 +186,113 @@ class PrivacySettings(BaseModel):
     )
 
 
+#: Rule names of the ``survivorship:`` block (``union`` only for list fields).
+SURVIVORSHIP_RULES: tuple[str, ...] = (
+    "source_priority",
+    "most_recent",
+    "most_complete",
+    "most_frequent",
+    "longest",
+    "union",
+)
+#: Fields that hold lists and so may take the ``union`` of their members' values.
+UNION_FIELDS: tuple[str, ...] = ("emails", "phones", "addresses", "tags")
+#: Fields a rule may be set for, besides ``consent.<flag>`` and ``attributes.<name>``
+#: (``name_latin``/``name_script`` always come with ``full_name``).
+SURVIVING_FIELDS: tuple[str, ...] = (
+    *(c for c in CANONICAL_COLUMNS if c != "source_id"),
+    *UNION_FIELDS,
+    "kind",
+    "consent",
+)
+
+
+class RuleSettings(BaseModel):
+    """One survivorship rule: ``most_recent`` or ``{rule: source_priority, sources: [erp]}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: str
+    sources: tuple[str, ...] = Field(
+        default=(), description="source_priority only: sources best first, else by trust"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"rule": value} if isinstance(value, str) else value
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        if value not in SURVIVORSHIP_RULES:
+            known = ", ".join(SURVIVORSHIP_RULES)
+            raise ValueError(f"unknown survivorship rule {value!r} (known: {known})")
+        return value
+
+    @model_validator(mode="after")
+    def _sources_only_for_priority(self) -> RuleSettings:
+        if self.sources and self.rule != "source_priority":
+            raise ValueError(f"sources: only source_priority takes a list, not {self.rule}")
+        return self
+
+
+class SurvivorshipSettings(BaseModel):
+    """The ``survivorship:`` block: which member's value each golden field takes.
+
+    A blank never wins over a value whatever the rule. Fields without a rule take
+    ``default`` (the source with the highest trust, then the most recent);
+    ``emails``/``phones``/``addresses`` always take the union; consent flags take
+    the most recent explicit yes/no unless ``consent`` or ``consent.<flag>`` says
+    otherwise. Example::
+
+        survivorship:
+          default: source_priority
+          fields:
+            phone: most_recent
+            company: {rule: source_priority, sources: [erp, crm]}
+            tags: union
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: RuleSettings = RuleSettings(rule="source_priority")
+    fields: dict[str, RuleSettings] = Field(default_factory=dict)
+
+    @field_validator("default")
+    @classmethod
+    def _default_is_single(cls, value: RuleSettings) -> RuleSettings:
+        if value.rule == "union":
+            raise ValueError("union is only for list fields, not the default rule")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, RuleSettings]) -> dict[str, RuleSettings]:
+        for name, rule in value.items():
+            prefix, dot, rest = name.partition(".")
+            if dot and prefix in ("consent", "attributes") and rest.strip():
+                field_ok = True
+            else:
+                field_ok = name in SURVIVING_FIELDS
+            if not field_ok:
+                known = ", ".join(SURVIVING_FIELDS)
+                raise ValueError(
+                    f"{name}: unknown field (known: {known}, consent.<flag>, attributes.<name>)"
+                )
+            if rule.rule == "union" and name not in UNION_FIELDS:
+                raise ValueError(f"{name}: union is only for {', '.join(UNION_FIELDS)}")
+            if name in UNION_FIELDS[:3] and rule.rule != "union":
+                raise ValueError(f"{name}: holds every member's values, only union fits")
+        return value
+
+    def named_sources(self) -> dict[str, tuple[str, ...]]:
+        """Sources named by ``source_priority`` rules, by where they are named."""
+        found = {"default": self.default.sources}
+        found.update({f"fields.{n}": r.sources for n, r in self.fields.items()})
+        return {k: v for k, v in found.items() if v}
+
+
 class HubConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -196,6 +304,7 @@ class HubConfig(BaseModel):
     backup: BackupSettings = BackupSettings()
     quality: QualitySettings = QualitySettings()
     privacy: PrivacySettings = PrivacySettings()
+    survivorship: SurvivorshipSettings = SurvivorshipSettings()
     match_model: str = Field(
         default="match-model.json",
         description="trained matcher weights (crmhub match train); defaults until it exists",
@@ -215,6 +324,19 @@ class HubConfig(BaseModel):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _survivorship_names_known_sources(self) -> HubConfig:
+        names = {s.name for s in self.sources}
+        for where, sources in self.survivorship.named_sources().items():
+            unknown = sorted(set(sources) - names)
+            if unknown:
+                known = ", ".join(sorted(names)) or "none"
+                raise ValueError(
+                    f"survivorship.{where}.sources: no source named {', '.join(unknown)} "
+                    f"(known: {known})"
+                )
         return self
 
     def store_url(self) -> str:

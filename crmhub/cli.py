@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -21,6 +21,9 @@ from crmhub import console
 from crmhub.api_commands import register as register_api_commands
 from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption
 from crmhub.privacy_commands import register as register_privacy_commands
+
+if TYPE_CHECKING:
+    from mdm.survivorship import SurvivorshipPolicy
 
 app = typer.Typer(
     name="crmhub",
@@ -46,6 +49,12 @@ def _config(path: Path) -> HubConfig:
     config = load_config(path)
     set_masking(config.privacy.mask_personal_data)
     return config
+
+
+def _policy(hub: HubConfig) -> SurvivorshipPolicy:
+    from pipeline.survivorship import policy_for
+
+    return policy_for(hub)
 
 
 def _engine(config: HubConfig):  # type: ignore[no-untyped-def]
@@ -168,21 +177,15 @@ def golden_show(
     golden_id: Annotated[str, typer.Argument(metavar="ID")],
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
-    """Show a golden record with the source of every field (merged-away IDs redirect)."""
-    from rich.table import Table
-
+    """Show a golden record with the source and survivorship rule of every field (merged-away
+    IDs redirect)."""
     from pipeline.views import golden_view
 
     view = golden_view(_engine(_config(config)), golden_id)
     if view.golden_id != view.asked_for:
         console.out.print(f"{view.asked_for} was merged into {view.golden_id}")
-    table = Table(title=f"{view.golden_id} (version {view.version}, {view.status})")
-    for column in ("field", "value", "from"):
-        table.add_column(column)
-    for name, value in view.record.items():
-        origin = view.provenance.get(name, {})
-        table.add_row(name, str(value), f"{origin.get('source', '')}:{origin.get('source_id', '')}")
-    console.out.print(table)
+    title = f"{view.golden_id} (version {view.version}, {view.status})"
+    console.out.print(console.provenance_table(title, view.record, view.provenance))
     console.out.print("members: " + ", ".join(f"{s}:{i}" for s, i in view.members))
     for h in view.history:
         console.out.print(f"  v{h['version']} {h['change']} (run {h['run_id']}, {h['at']})")
@@ -259,10 +262,6 @@ def status(
     )
 
 
-def _trust(hub: HubConfig) -> dict[str, int]:
-    return {s.name: s.trust for s in hub.sources}
-
-
 @review_app.command("list")
 def review_list(
     config: ConfigOption = DEFAULT_CONFIG,
@@ -318,7 +317,7 @@ def review_accept(
     from pipeline.steward import accept_review
 
     hub = _config(config)
-    result = accept_review(_engine(hub), task_id, trust=_trust(hub), actor=by)
+    result = accept_review(_engine(hub), task_id, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -332,7 +331,7 @@ def review_reject(
     from pipeline.steward import reject_review
 
     hub = _config(config)
-    result = reject_review(_engine(hub), task_id, trust=_trust(hub), actor=by)
+    result = reject_review(_engine(hub), task_id, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -347,7 +346,7 @@ def golden_merge(
     from pipeline.steward import merge_golden
 
     hub = _config(config)
-    result = merge_golden(_engine(hub), first, second, trust=_trust(hub), actor=by)
+    result = merge_golden(_engine(hub), first, second, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -362,7 +361,7 @@ def golden_unmerge(
     from pipeline.steward import unmerge
 
     hub = _config(config)
-    result = unmerge(_engine(hub), golden_id, source_record, trust=_trust(hub), actor=by)
+    result = unmerge(_engine(hub), golden_id, source_record, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -371,11 +370,13 @@ def golden_explain(
     golden_id: Annotated[str, typer.Argument(metavar="ID")],
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
-    """Why these records form one golden record: the decisions between its members."""
+    """Why these records form one golden record: the decisions between its members, and the
+    rule that chose each field's value."""
     from pipeline.explain import explain_golden
 
     view, decisions = explain_golden(_engine(_config(config)), golden_id)
     console.out.print(f"{view.golden_id}: {len(view.members)} members")
+    console.out.print(console.provenance_table("fields", view.record, view.provenance))
     for decision in decisions:
         pinned = ", pinned" if decision.pinned else ""
         console.out.print(

@@ -130,3 +130,34 @@ def explanation_table(explanation: dict) -> Table:  # type: ignore[type-arg]
             f"{item['weight']:+.2f}",
         )
     return table
+
+
+def provenance_table(title: str, record: dict, provenance: dict) -> Table:  # type: ignore[type-arg]
+    """Each golden field, its value, the member it came from and the rule that chose it."""
+    table = Table(title=title)
+    for column in ("field", "value", "from", "rule"):
+        table.add_column(column)
+    for name, value in record.items():
+        if name == "consent" and isinstance(value, dict):
+            rows = [(f"consent.{flag}", flag_value) for flag, flag_value in value.items()]
+        else:
+            rows = [(name, value)]
+        for field, shown in rows:
+            origin = provenance.get(field, {})
+            table.add_row(
+                field,
+                str(shown),
+                f"{origin.get('source', '')}:{origin.get('source_id', '')}",
+                _rule_text(origin),
+            )
+    return table
+
+
+def _rule_text(origin: dict) -> str:  # type: ignore[type-arg]
+    """``most_recent (2026-03-01T09:00:00+00:00)``, ``most_frequent (2 votes)``."""
+    rule = str(origin.get("rule", ""))
+    if "at" in origin:
+        return f"{rule} ({origin['at']})"
+    if "votes" in origin:
+        return f"{rule} ({origin['votes']} votes)"
+    return rule

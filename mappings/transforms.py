@@ -25,6 +25,7 @@ first_non_empty    —                              list → its first non-empty
 split_name         ``given`` | ``family``         one part of a full name (see below)
 parse_date         strptime format(s)            text → ISO ``YYYY-MM-DD``
 to_bool            —                              yes/no, true/false, 1/0, y/n, 是/否 … → bool
+                                                  (unknown, n/a, ? … → unset)
 lookup             {table, default, ignore_case}  value table; ``default``: keep | null | error
 regex_replace      {pattern, replace}             ``re.sub`` (``\\1`` refers to a group)
 phone_region       ISO country code               keep the phone, record its default region
@@ -55,6 +56,8 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+from core.standardise.flags import FLAG_WORDS
 
 Step = Callable[[Any], Any]
 
@@ -376,25 +379,20 @@ def _parse_date(formats: str | list[str]) -> Step:
     return parse_date
 
 
-_BOOLEANS = {
-    **dict.fromkeys(("true", "t", "yes", "y", "1", "on", "ja", "j", "是"), True),
-    **dict.fromkeys(("false", "f", "no", "n", "0", "off", "nein", "否"), False),
-}
-
-
 def to_bool(value: Any) -> bool | None:
-    """``True``/``False`` from yes/no, true/false, 1/0, y/n, 是/否 …; empty → ``None``."""
+    """``True``/``False`` from yes/no, true/false, 1/0, y/n, 是/否 …; empty or an explicit
+    unknown ("unknown", "n/a", "?", 未知 …) → ``None``, which leaves the flag unset."""
     if value is None or type(value) is bool:
         return value
     text = as_text(value)
     if text is None or not text.strip():
         return None
-    result = _BOOLEANS.get(text.strip().lower())
-    if result is None:
+    key = text.strip().lower()
+    if key not in FLAG_WORDS:
         raise TransformFailure(
-            f"{show(value)} is not a yes/no value (expected one of {', '.join(_BOOLEANS)})"
+            f"{show(value)} is not a yes/no value (expected one of {', '.join(FLAG_WORDS)})"
         )
-    return result
+    return FLAG_WORDS[key]
 
 
 @register("to_bool", "to_bool", each="value")

@@ -5,7 +5,9 @@ The pipeline feeds records in and persists what comes out. Matching is behind
 on many keys, level ladders, EM-learned weights with term-frequency adjustment) and
 the v1 :class:`~mdm.matcher.RuleMatcher`. :func:`~mdm.train.train` learns a model
 without labels, :func:`~mdm.cluster.cluster` groups scored pairs without chaining,
-and :func:`~mdm.dedupe.dedupe` runs all of it in memory.
+and :func:`~mdm.dedupe.dedupe` runs all of it in memory. :func:`~mdm.survivorship.survive`
+builds a golden record from its members field by field, by the rules of a
+:class:`~mdm.survivorship.SurvivorshipPolicy`.
 """
 
 from mdm.blocking import block_keys
@@ -26,7 +28,7 @@ from mdm.matcher import FellegiSunterMatcher, Matcher, RuleMatcher, Thresholds
 from mdm.model import Model, default_model
 from mdm.person import DateComparison, NameComparison
 from mdm.score import FieldComparison, PairScore
-from mdm.survive import Member, survive
+from mdm.survivorship import Member, SurvivorshipPolicy, survive
 from mdm.train import train
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "PairScore",
     "PhoneComparison",
     "RuleMatcher",
+    "SurvivorshipPolicy",
     "TermFrequencies",
     "Thresholds",
     "UnionFind",

@@ -27,6 +27,7 @@ from core.errors import ConfigError
 from core.standardise import standardise_email
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
+from mdm import SurvivorshipPolicy
 from mdm.ids import record_key
 from pipeline.clock import Clock, utc_now
 from pipeline.golden_writer import GoldenWriter
@@ -123,7 +124,7 @@ def forget(
             [(source, record_key) for source, record_key, _ in quarantined]
         )
         removed["golden_history"] = uow.erasure.delete_history(everyone)
-        writer = GoldenWriter(uow, {}, run_id, at)
+        writer = GoldenWriter(uow, SurvivorshipPolicy(), run_id, at)  # writes, never survives
         for golden_id in sorted(everyone):
             row = rows[golden_id]
             if row.status == "active":

@@ -1,7 +1,10 @@
 """Writing golden records: versions, history, change events, merges — for resolve and stewards.
 
 Writes are queued and flushed once per unit of work; every version gets a
-history row (with its members) and a change event in sequence order.
+history row (with its members) and a change event in sequence order. A version
+is written only when a value or the member supplying it changes: when only the
+rule named in the provenance differs (the rules changed, the result did not),
+the current provenance is relabelled in place, with no new version and no event.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
-from mdm import Member, survive
+from mdm.survivorship import Member, SurvivorshipPolicy, survive
 
 
 @dataclass
@@ -23,6 +26,10 @@ class GoldenCounts:
     merged: int = 0
     deleted: int = 0
     events: int = 0
+
+    def add(self, other: GoldenCounts) -> None:
+        for name in ("created", "updated", "merged", "deleted", "events"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_run_counts(self) -> dict[str, int]:
         return {
@@ -39,7 +46,7 @@ class GoldenWriter:
     """Queues golden-record versions for one unit of work; :meth:`flush` writes them."""
 
     uow: UnitOfWork
-    trust: Mapping[str, int]
+    policy: SurvivorshipPolicy
     run_id: int
     at: datetime
     counts: GoldenCounts = field(default_factory=GoldenCounts)
@@ -49,6 +56,7 @@ class GoldenWriter:
     golden_rows: list[dict[str, Any]] = field(default_factory=list)
     history_rows: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    relabelled: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def merge_away(self, loser: str, winner: str) -> None:
         golden = self.uow.golden
@@ -89,24 +97,29 @@ class GoldenWriter:
                     self.write(golden_id, current, "delete", "deleted", record, {}, [])
                     self.counts.deleted += 1
                 continue
-            members = [
-                Member(
-                    k[0], k[1], dict(rows[k].record), self.trust.get(k[0], 0), rows[k].changed_at
-                )
-                for k in keys
-                if k in rows
-            ]
-            record, provenance = survive(members)
+            members = [self._member(k, rows[k]) for k in keys if k in rows]
+            record, provenance = survive(members, self.policy)
             if current is None or current.status != "active":
                 self.write(golden_id, current, "create", "active", record, provenance, keys)
                 self.counts.created += 1
                 continue
-            same = dict(current.record) == record and dict(current.provenance) == provenance
+            same = dict(current.record) == record and _winners(current.provenance) == _winners(
+                provenance
+            )
             if same and golden_id not in self.membership_changed:
+                if dict(current.provenance) != provenance:
+                    self.relabelled[golden_id] = provenance
                 continue
             kind = change or ("merge" if golden_id in self.absorbed else "update")
             self.write(golden_id, current, kind, "active", record, provenance, keys)
             self.counts.updated += 1
+
+    def _member(self, key: RecordKey, row: Any) -> Member:
+        source, source_id = key
+        trust = self.policy.trust_of(source)
+        return Member(
+            source, source_id, dict(row.record), trust, row.changed_at, row.source_updated_at
+        )
 
     def write(
         self,
@@ -171,3 +184,9 @@ class GoldenWriter:
         golden.save_many(self.golden_rows)
         golden.record_history(self.history_rows)
         golden.emit_many(self.events)
+        golden.relabel(self.relabelled)
+
+
+def _winners(provenance: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Which member supplied each field: what makes a version, unlike a rule's label or time."""
+    return {name: (p.get("source"), p.get("source_id")) for name, p in provenance.items()}

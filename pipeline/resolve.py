@@ -19,6 +19,7 @@ from core.store.staging import RecordKey
 from mdm import Matcher, golden_id_for, record_key
 from mdm.constrained import ConstrainedClusters
 from mdm.ids import parse_record_key
+from mdm.survivorship import SurvivorshipPolicy
 from pipeline.clock import Clock
 from pipeline.golden_writer import GoldenCounts, GoldenWriter
 
@@ -35,8 +36,7 @@ class ResolveCounts:
     oversized_blocks: set[str] = field(default_factory=set)
 
     def add(self, other: ResolveCounts) -> None:
-        for name in ("created", "updated", "merged", "deleted", "events"):
-            setattr(self.golden, name, getattr(self.golden, name) + getattr(other.golden, name))
+        self.golden.add(other.golden)
         self.reviews += other.reviews
         self.oversized_blocks |= other.oversized_blocks
 
@@ -44,7 +44,7 @@ class ResolveCounts:
 def resolve_pending(
     engine: Any,
     matcher: Matcher,
-    trust: Mapping[str, int],
+    policy: SurvivorshipPolicy,
     *,
     run_id: int,
     clock: Clock,
@@ -60,7 +60,7 @@ def resolve_pending(
             if not keys:
                 break
             batch = ResolveCounts()
-            _Batch(uow, matcher, trust, run_id, clock(), block_cap, batch).resolve(keys)
+            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch).resolve(keys)
             uow.runs.add_golden_counts(run_id, **batch.golden.as_run_counts())
             uow.commit()
         counts.add(batch)
@@ -82,7 +82,7 @@ class _Batch:
         self,
         uow: UnitOfWork,
         matcher: Matcher,
-        trust: Mapping[str, int],
+        policy: SurvivorshipPolicy,
         run_id: int,
         at: datetime,
         block_cap: int,
@@ -90,7 +90,7 @@ class _Batch:
     ) -> None:
         self.uow, self.matcher = uow, matcher
         self.run_id, self.at, self.block_cap, self.counts = run_id, at, block_cap, counts
-        self.writer = GoldenWriter(uow, trust, run_id, at, counts.golden)
+        self.writer = GoldenWriter(uow, policy, run_id, at, counts.golden)
 
     def resolve(self, keys: list[RecordKey]) -> None:
         uow = self.uow

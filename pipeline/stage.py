@@ -7,7 +7,7 @@ having been seen in this very run at the same line, and are not counted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import Problem
@@ -125,7 +125,7 @@ def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[
         "payload": raw.payload,
         "payload_hash": item.content_hash,
         "record": item.record,
-        "source_updated_at": raw.updated_at,
+        "source_updated_at": _utc(raw.updated_at),
         "status": "active",
         "line": raw.line,
         "first_run_id": run_id,
@@ -159,3 +159,9 @@ def _add_rejected(into: _QuarantineRows, rejected: Rejected) -> None:
             "status": "open",
         }
     )
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    """The source's change time in UTC: SQLite keeps only the wall time of what it is given,
+    and survivorship compares these times across sources."""
+    return at.astimezone(UTC) if at is not None and at.tzinfo is not None else at

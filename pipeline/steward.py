@@ -7,7 +7,6 @@ any automatic change does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from core.store import UnitOfWork
 from core.store.staging import RecordKey
 from mdm import golden_id_for, record_key
 from mdm.ids import parse_record_key
+from mdm.survivorship import SurvivorshipPolicy
 from pipeline.clock import Clock, utc_now
 from pipeline.golden_writer import GoldenWriter
 
@@ -47,14 +47,16 @@ class ReviewItem:
 class _Action:
     """One steward action: a run of kind ``steward``, a golden writer, one commit."""
 
-    def __init__(self, engine: Engine, trust: Mapping[str, int], actor: str, clock: Clock) -> None:
-        self.engine, self.trust, self.actor, self.clock = engine, trust, actor, clock
+    def __init__(
+        self, engine: Engine, policy: SurvivorshipPolicy, actor: str, clock: Clock
+    ) -> None:
+        self.engine, self.policy, self.actor, self.clock = engine, policy, actor, clock
 
     def __enter__(self) -> _Action:
         self._uow = UnitOfWork(self.engine).__enter__()
         self.at = self.clock()
         self.run_id = self._uow.runs.start("steward", [], at=self.at)
-        self.writer = GoldenWriter(self._uow, self.trust, self.run_id, self.at)
+        self.writer = GoldenWriter(self._uow, self.policy, self.run_id, self.at)
         return self
 
     @property
@@ -120,10 +122,10 @@ def _review_item(uow: UnitOfWork, row: Any) -> ReviewItem:
 
 
 def accept_review(
-    engine: Engine, task_id: int, *, trust: Mapping[str, int], actor: str, clock: Clock = utc_now
+    engine: Engine, task_id: int, *, policy: SurvivorshipPolicy, actor: str, clock: Clock = utc_now
 ) -> StewardResult:
     """ "These two are the same customer": pin the match and merge their golden records."""
-    with _Action(engine, trust, actor, clock) as action:
+    with _Action(engine, policy, actor, clock) as action:
         task = _open_task(action.uow, task_id)
         action.uow.matching.pin(task.left_key, task.right_key, "match", actor=actor, at=action.at)
         action.uow.matching.close_review(task_id, "accepted", actor=actor, at=action.at)
@@ -137,10 +139,10 @@ def accept_review(
 
 
 def reject_review(
-    engine: Engine, task_id: int, *, trust: Mapping[str, int], actor: str, clock: Clock = utc_now
+    engine: Engine, task_id: int, *, policy: SurvivorshipPolicy, actor: str, clock: Clock = utc_now
 ) -> StewardResult:
     """ "Not the same customer": pin it, so no later run merges the pair automatically."""
-    with _Action(engine, trust, actor, clock) as action:
+    with _Action(engine, policy, actor, clock) as action:
         task = _open_task(action.uow, task_id)
         action.uow.matching.pin(
             task.left_key, task.right_key, "distinct", actor=actor, at=action.at
@@ -171,12 +173,12 @@ def merge_golden(
     first: str,
     second: str,
     *,
-    trust: Mapping[str, int],
+    policy: SurvivorshipPolicy,
     actor: str,
     clock: Clock = utc_now,
 ) -> StewardResult:
     """Merge two golden records; the older ID survives, the other becomes its alias."""
-    with _Action(engine, trust, actor, clock) as action:
+    with _Action(engine, policy, actor, clock) as action:
         goldens = sorted(
             {_active(action.uow, first).golden_id, _active(action.uow, second).golden_id}
         )
@@ -206,7 +208,7 @@ def unmerge(
     golden_id: str,
     source_record: str,
     *,
-    trust: Mapping[str, int],
+    policy: SurvivorshipPolicy,
     actor: str,
     clock: Clock = utc_now,
 ) -> StewardResult:
@@ -217,7 +219,7 @@ def unmerge(
     otherwise the record gets a golden record of its own.
     """
     key = _record_key(source_record)
-    with _Action(engine, trust, actor, clock) as action:
+    with _Action(engine, policy, actor, clock) as action:
         current = _active(action.uow, golden_id)
         if action.uow.golden.links([key]).get(key) != current.golden_id:
             raise ConfigError(f"{source_record} is not part of golden record {golden_id}")

@@ -31,6 +31,7 @@ from pipeline.reconcile import reconcile_source
 from pipeline.resolve import ResolveCounts, resolve_pending
 from pipeline.sources import OpenSource, open_source
 from pipeline.stage import stage_batch
+from pipeline.survivorship import policy_for, resurvive_if_changed
 from quality import BatchValidator
 
 log = logging.getLogger(__name__)
@@ -153,15 +154,20 @@ def resolve_run(
     clock: Clock = utc_now,
     progress: Progress | None = None,
 ) -> ResolveCounts:
-    """Match, merge and publish every pending record (committed batch by batch)."""
-    return resolve_pending(
+    """If the survivorship rules changed since the last run, re-survive the golden records;
+    then match, merge and publish every pending record (committed batch by batch)."""
+    policy = policy_for(config)
+    resurvived = resurvive_if_changed(engine, policy, run_id=run_id, clock=clock)
+    counts = resolve_pending(
         engine,
         matcher_for(config),
-        {s.name: s.trust for s in config.sources},
+        policy,
         run_id=run_id,
         clock=clock,
         progress=(lambda n: progress("resolve", "", n)) if progress else None,
     )
+    counts.golden.add(resurvived)
+    return counts
 
 
 def close_run(

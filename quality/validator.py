@@ -251,6 +251,8 @@ def _model_problems(source: str, row: Mapping[str, Any]) -> list[Problem]:
 
 def _flat_field(loc: tuple[int | str, ...]) -> str:
     names = [str(part) for part in loc if not isinstance(part, int)]
+    if names[:1] == ["consent"] and len(names) > 1:
+        return f"consent.{names[1]}"
     if names[:1] == ["addresses"] and len(names) > 1:
         names = names[1:]
     return _FLAT_FIELDS.get(names[0], names[0]) if names else "record"

@@ -9,6 +9,7 @@ the standardisers, decide what is invalid.
 from core.standardise.country import ISO_ALPHA2, standardise_country
 from core.standardise.dates import DateOrder, parse_date
 from core.standardise.email import standardise_email
+from core.standardise.flags import standardise_flag, standardise_flags
 from core.standardise.flat import StandardiseOptions, standardise_flat
 from core.standardise.names import (
     COMPOUND_SURNAMES,
@@ -38,6 +39,8 @@ __all__ = [
     "split_full_name",
     "standardise_country",
     "standardise_email",
+    "standardise_flag",
+    "standardise_flags",
     "standardise_flat",
     "standardise_name",
     "standardise_phone",

@@ -9,6 +9,7 @@ from typing import Any
 from core.standardise.country import standardise_country
 from core.standardise.dates import DateOrder, parse_date
 from core.standardise.email import standardise_email
+from core.standardise.flags import standardise_flags
 from core.standardise.names import detect_script, split_full_name, standardise_name
 from core.standardise.phone import standardise_phone
 from core.standardise.text import normalise_text
@@ -31,7 +32,9 @@ def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[
 
     Every string is NFKC-normalised with whitespace collapsed and a blank one becomes
     ``None``; ``email``, ``phone`` and ``country`` are standardised, ``birth_date``
-    becomes ``"YYYY-MM-DD"``, ``postcode`` is uppercased, ``source_id`` is text.
+    becomes ``"YYYY-MM-DD"``, ``postcode`` is uppercased, ``source_id`` is text,
+    consent flags become ``True``/``False`` (``"ja"`` → ``True``) and an explicit
+    unknown drops the flag, as a blank does.
     Names lose their titles; a missing full name is built from the parts
     (``张`` + ``伟`` → ``"张伟"``, ``Jane`` + ``Doe`` → ``"Jane Doe"``) and missing parts
     are split from the full name (``"Doe, Jane"`` → given ``Jane``, family ``Doe``, full
@@ -56,6 +59,8 @@ def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[
         out["postcode"] = postcode.upper() if postcode else None
     if "birth_date" in out:
         out["birth_date"] = _iso_date(out["birth_date"], options)
+    if "consent" in out:
+        out["consent"] = standardise_flags(out["consent"])
     _standardise_lists(out, options)
     _standardise_names(out)
     return out

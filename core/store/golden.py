@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -114,6 +114,28 @@ class GoldenRepository:
                 sa.select(golden_key.c.golden_id)
                 .where(golden_key.c.kind == kind, golden_key.c.value == value)
                 .order_by(golden_key.c.golden_id)
+            ).scalars()
+        )
+
+    def relabel(self, provenance: Mapping[str, dict[str, Any]]) -> None:
+        """Replace the provenance of current versions in place (no new version, no event)."""
+        if not provenance:
+            return
+        self._c.execute(
+            sa.update(golden_record)
+            .where(golden_record.c.golden_id == sa.bindparam("target"))
+            .values(provenance=sa.bindparam("value")),
+            [{"target": g, "value": v} for g, v in provenance.items()],
+        )
+
+    def active_ids(self, after: str, limit: int) -> list[str]:
+        """IDs of active golden records after ``after`` in ID order: one keyset page."""
+        return list(
+            self._c.execute(
+                sa.select(golden_record.c.golden_id)
+                .where(golden_record.c.status == "active", golden_record.c.golden_id > after)
+                .order_by(golden_record.c.golden_id)
+                .limit(limit)
             ).scalars()
         )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from api_helpers import TRUST, Api, rewrite_crm  # type: ignore[import-not-found]
+from api_helpers import POLICY, Api, rewrite_crm  # type: ignore[import-not-found]
 
 import pipeline.change_feed
 from core.store.tables import change_event, golden_record
@@ -90,12 +90,12 @@ def test_a_client_polling_from_zero_rebuilds_exactly_the_active_records(api: Api
 
     engine = open_store(api.config)
     anna, john = api.golden_of("crm", "C1003"), api.golden_of("crm", "C1004")
-    survivor = merge_golden(engine, anna, john, trust=TRUST, actor="test").golden_ids[0]
+    survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     client.poll()
     assert client.records == active_versions(api) and len(client.records) == 20
 
     moved = "C1004" if survivor == anna else "C1003"
-    unmerge(engine, survivor, f"crm:{moved}", trust=TRUST, actor="test")
+    unmerge(engine, survivor, f"crm:{moved}", policy=POLICY, actor="test")
     client.poll()
     assert client.records == active_versions(api) and len(client.records) == 21
 

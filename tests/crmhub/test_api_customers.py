@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from api_helpers import TRUST, Api, rewrite_crm  # type: ignore[import-not-found]
+from api_helpers import POLICY, Api, rewrite_crm  # type: ignore[import-not-found]
 
 from core.store.tables import golden_record
 from pipeline.steward import merge_golden
@@ -91,7 +91,7 @@ def test_pages_follow_the_cursor_through_every_active_record_once(api: Api) -> N
 def test_a_merged_away_id_redirects_to_the_survivor(api: Api) -> None:
     anna, ben = api.golden_of("crm", "C1003"), api.golden_of("crm", "C1004")
     engine = open_store(api.config)
-    survivor = merge_golden(engine, anna, ben, trust=TRUST, actor="test").golden_ids[0]
+    survivor = merge_golden(engine, anna, ben, policy=POLICY, actor="test").golden_ids[0]
     loser = ben if survivor == anna else anna
     answer = api.get(f"/customers/{loser}")
     assert answer.status_code == 307

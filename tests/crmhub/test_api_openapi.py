@@ -9,7 +9,7 @@ strategy is driven by Hypothesis directly; the checks are schemathesis' own.
 from __future__ import annotations
 
 import schemathesis
-from api_helpers import TRUST, Api  # type: ignore[import-not-found]
+from api_helpers import POLICY, Api  # type: ignore[import-not-found]
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -51,7 +51,7 @@ def test_real_records_redirects_and_304s_match_the_document(sqlite_api: Api) -> 
     operation = schema["/customers/{golden_id}"]["GET"]
     anna, john = sqlite_api.golden_of("crm", "C1003"), sqlite_api.golden_of("crm", "C1004")
     engine = open_store(sqlite_api.config)
-    survivor = merge_golden(engine, anna, john, trust=TRUST, actor="test").golden_ids[0]
+    survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     loser = john if survivor == anna else anna
     headers = {"Authorization": f"Bearer {sqlite_api.token}"}
     etag = sqlite_api.get(f"/customers/{survivor}").headers["ETag"]

@@ -155,6 +155,7 @@ def test_golden_show_follows_the_golden_id_and_names_each_fields_source(
     code, out, _ = run(capsys, "golden", "show", zhang["golden_id"], "--config", config)
     assert code == 0
     assert "crm:C1001" in out and "erp:K1007" in out and "webshop:W-20001" in out
+    assert "source_priority" in out and "most_recent" in out  # the rule of each field
     code, out, _ = run(capsys, "golden", "export", "--format", "jsonl", "--config", config)
     assert code == 0 and out.count("\n") == 21
 
@@ -209,6 +210,7 @@ def test_a_steward_works_the_review_queue_from_the_command_line(
     golden_id = out.splitlines()[1].split(",")[0]
     code, out, _ = run(capsys, "golden", "explain", golden_id, "-c", str(config))
     assert code == 0 and "2 members" in out and "pinned" in out
+    assert "source_priority" in out
     code, out, _ = run(capsys, "golden", "unmerge", golden_id, "crm:2", "-c", str(config))
     assert code == 0 and "now in" in out
 

@@ -205,6 +205,12 @@ def test_to_bool_of_an_empty_value_leaves_consent_unset() -> None:
     assert value_of(spec, {"v": ""}, target="consent.email") is None
 
 
+@pytest.mark.parametrize("raw", ["unknown", "N/A", "?", "未知"])
+def test_to_bool_of_an_explicit_unknown_leaves_consent_unset(raw: str) -> None:
+    spec = {"from": "v", "transforms": ["to_bool"]}
+    assert value_of(spec, {"v": raw}, target="consent.email") is None
+
+
 def test_to_bool_of_anything_else_is_a_problem() -> None:
     value, problems = run({"from": "v", "transforms": ["to_bool"]}, {"v": "maybe"}, "consent.sms")
     assert value is None

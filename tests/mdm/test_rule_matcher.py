@@ -96,5 +96,5 @@ def test_survivorship_prefers_trust_then_recency_and_never_blanks_a_value() -> N
     assert provenance["phone"] == {
         "source": "webshop",
         "source_id": "W1",
-        "rule": "trust>recency>completeness",
+        "rule": "source_priority",
     }

@@ -13,6 +13,7 @@ from store_helpers import csv_config, table, write_csv  # type: ignore[import-no
 from core.errors import ConfigError
 from core.store.tables import golden_record, metadata, steward_action, xref
 from crmhub.cli import main
+from mdm import SurvivorshipPolicy
 from pipeline.change_feed import change_page
 from pipeline.forget import ForgetRequest, forget
 from pipeline.read_model import CustomerQuery, find_customers, read_customer
@@ -130,7 +131,9 @@ def test_forgetting_a_merged_golden_id_erases_the_alias_too(store_url: str, tmp_
     engine = open_store(config)
     first, second = golden_of(config, "1"), golden_of(config, "2")
     (item,) = list_reviews(engine)
-    (survivor,) = accept_review(engine, item.task_id, trust={"crm": 50}, actor="maria").golden_ids
+    (survivor,) = accept_review(
+        engine, item.task_id, policy=SurvivorshipPolicy(trust={"crm": 50}), actor="maria"
+    ).golden_ids
     alias = second if survivor == first else first
 
     result = forget(engine, ForgetRequest(golden_id=alias), actor="dpo")  # the alias resolves

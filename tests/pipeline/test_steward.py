@@ -10,6 +10,7 @@ from store_helpers import csv_config, table, write_csv  # type: ignore[import-no
 
 from core.errors import ConfigError
 from core.store.tables import change_event, golden_record, steward_action, xref
+from mdm.survivorship import SurvivorshipPolicy
 from pipeline.steward import (
     accept_review,
     list_reviews,
@@ -19,7 +20,7 @@ from pipeline.steward import (
 )
 from pipeline.sync import open_store, sync
 
-TRUST = {"crm": 50}
+POLICY = SurvivorshipPolicy(trust={"crm": 50})
 # Same name and city, nothing else to corroborate: the matcher asks a steward.
 ANNA_1 = {"source_id": "1", "full_name": "Anna Schmidt", "city": "Berlin"}
 ANNA_2 = {"source_id": "2", "full_name": "Anna Schmidt", "city": "Berlin"}
@@ -66,7 +67,7 @@ def test_accepting_a_review_merges_keeps_the_older_id_and_survives_the_next_run(
     config, path, engine = review_setup
     first, second = golden_of(config, "1"), golden_of(config, "2")
     (item,) = list_reviews(engine)
-    result = accept_review(engine, item.task_id, trust=TRUST, actor="maria")
+    result = accept_review(engine, item.task_id, policy=POLICY, actor="maria")
     survivor = result.golden_ids[0]
     assert golden_of(config, "1") == golden_of(config, "2") == survivor
     assert survivor in (first, second)
@@ -85,7 +86,7 @@ def test_a_rejected_pair_is_never_merged_automatically_even_when_it_later_matche
 ) -> None:
     config, path, engine = review_setup
     (item,) = list_reviews(engine)
-    reject_review(engine, item.task_id, trust=TRUST, actor="maria")
+    reject_review(engine, item.task_id, policy=POLICY, actor="maria")
     sure = {"email": "anna@home.de", "birth_date": "1982-05-05"}
     write_csv(path, [{**ANNA_1, **sure}, {**ANNA_2, **sure}, BEN])  # now a sure match
     assert sync(config).ok
@@ -96,11 +97,11 @@ def test_unmerge_restores_the_exact_records_from_before_a_merge(review_setup) ->
     config, _, engine = review_setup
     before = active_goldens(config)
     anna, ben = golden_of(config, "1"), golden_of(config, "3")
-    survivor = merge_golden(engine, anna, ben, trust=TRUST, actor="maria").golden_ids[0]
+    survivor = merge_golden(engine, anna, ben, policy=POLICY, actor="maria").golden_ids[0]
     assert golden_of(config, "3") == survivor
     loser = ben if survivor == anna else anna
     moved = "3" if loser == ben else "1"
-    unmerge(engine, loser, f"crm:{moved}", trust=TRUST, actor="maria")  # the alias resolves
+    unmerge(engine, loser, f"crm:{moved}", policy=POLICY, actor="maria")  # the alias resolves
     assert active_goldens(config) == before
     assert golden_of(config, "1") == anna and golden_of(config, "3") == ben
     kinds = [e.kind for e in table(config, change_event)][-4:]
@@ -117,7 +118,7 @@ def test_an_unmerged_record_gets_its_own_golden_record_and_stays_out(
     engine = open_store(config)
     together = golden_of(config, "3")
     assert golden_of(config, "4") == together
-    result = unmerge(engine, together, "crm:4", trust=TRUST, actor="maria")
+    result = unmerge(engine, together, "crm:4", policy=POLICY, actor="maria")
     assert golden_of(config, "4") == result.golden_ids[1] != together
     write_csv(path, [BEN, {**twin, "city": "Hamburg"}])  # pending again, still a sure match
     assert sync(config).ok
@@ -128,12 +129,12 @@ def test_steward_mistakes_are_config_errors_with_a_reason(review_setup) -> None:
     config, _, engine = review_setup
     anna = golden_of(config, "1")
     with pytest.raises(ConfigError, match="already the same golden record"):
-        merge_golden(engine, anna, anna, trust=TRUST, actor="x")
+        merge_golden(engine, anna, anna, policy=POLICY, actor="x")
     with pytest.raises(ConfigError, match="is not part of golden record"):
-        unmerge(engine, anna, "crm:3", trust=TRUST, actor="x")
+        unmerge(engine, anna, "crm:3", policy=POLICY, actor="x")
     with pytest.raises(ConfigError, match="SOURCE:ID"):
-        unmerge(engine, anna, "nonsense", trust=TRUST, actor="x")
+        unmerge(engine, anna, "nonsense", policy=POLICY, actor="x")
     with pytest.raises(ConfigError, match="no review task 999"):
-        accept_review(engine, 999, trust=TRUST, actor="x")
+        accept_review(engine, 999, policy=POLICY, actor="x")
     with sa.create_engine(config.store_url()).connect() as c:
         assert c.execute(sa.select(sa.func.count()).select_from(steward_action)).scalar() == 0

@@ -17,10 +17,12 @@ import uvicorn
 from core.settings import HubConfig, load_config
 from core.store.tables import xref
 from crmhub.api.server import uvicorn_config
+from mdm import SurvivorshipPolicy
 from pipeline.demo import sample_dir
 from pipeline.sync import sync
 
 TRUST = {"crm": 70, "erp": 60, "webshop": 40}
+POLICY = SurvivorshipPolicy(trust=TRUST)
 
 
 @dataclass
