@@ -17,6 +17,7 @@ import typer
 from core.errors import ConfigError, HubError
 from core.settings import HubConfig, load_config
 from crmhub import console
+from crmhub.quality_commands import quarantine_app, report_app
 
 app = typer.Typer(
     name="crmhub",
@@ -35,6 +36,8 @@ match_app = typer.Typer(help="Why records match or not.", no_args_is_help=True)
 app.add_typer(match_app, name="match")
 backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(report_app, name="report")
 
 ActorOption = Annotated[
     str,
@@ -92,7 +95,7 @@ def demo(
         f" ({verdict}); {ledger.golden_created} golden records created"
     )
     console.out.print(f"store:   {outcome.store_path}")
-    console.out.print(f"summary: {outcome.summary_path}")
+    console.out.print(f"report:  {outcome.report_path}")
     console.out.print(f"export:  {outcome.export_path}")
     console.out.print(f"config:  {outcome.config_path}")
     if not outcome.result.ok:
@@ -116,6 +119,11 @@ def sync(
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
     console.out.print(console.golden_table(result.ledger))
+    if result.quality is not None:
+        console.out.print(
+            f"{console.checks_line(result.quality.counts())} "
+            f"(crmhub report --run {result.ledger.run_id} writes the report)"
+        )
     if not result.ok:
         _fail(result.problems)
 
