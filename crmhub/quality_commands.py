@@ -12,13 +12,16 @@ import json
 import sys
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.errors import ConfigError
 from core.settings import HubConfig, load_config
 from crmhub import console
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 quarantine_app = typer.Typer(
     help="Records that failed mapping or validation: list, show, export, retry.",
@@ -50,7 +53,7 @@ def _hub(path: Path) -> HubConfig:
     return load_config(path)
 
 
-def _engine(config: HubConfig):  # type: ignore[no-untyped-def]
+def _engine(config: HubConfig) -> Engine:
     from pipeline.sync import open_store
 
     return open_store(config)

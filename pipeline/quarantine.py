@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from core.errors import ConfigError
 from core.store import UnitOfWork
-from core.store.quarantine_review import Position, QuarantineReview
+from core.store.quarantine_review import PAGE, Position, QuarantineReview
 from pipeline.quarantine_retry import RetryResult, retry_quarantine
 from quality.masking import mask_payload, mask_reason
 
@@ -107,7 +107,7 @@ def iter_entries(
     source: str | None = None,
     status: str | None = "open",
     unmask: bool = False,
-    page: int = 500,
+    page: int = PAGE,
 ) -> Iterator[QuarantineEntry]:
     """Every matching entry in (source, key) order, read page by page."""
     after: Position | None = None

@@ -16,6 +16,8 @@ from core.store.tables import quarantine
 from core.store.upsert import chunked
 
 Position = tuple[str, str]  # (source, record_key)
+#: Entries per page when reading the quarantine.
+PAGE = 500
 
 
 class QuarantineReview:
@@ -28,7 +30,7 @@ class QuarantineReview:
         source: str | None = None,
         status: str | None = "open",
         after: Position | None = None,
-        limit: int = 500,
+        limit: int = PAGE,
     ) -> list[sa.Row[Any]]:
         """Entries in ``(source, record_key)`` order, after ``after``."""
         t = quarantine.c
@@ -69,7 +71,7 @@ class QuarantineReview:
         )
 
     def seen_in(
-        self, run_id: int, *, after: Position | None = None, limit: int = 500
+        self, run_id: int, *, after: Position | None = None, limit: int = PAGE
     ) -> list[sa.Row[Any]]:
         """Entries ``run_id`` read (whatever their status now), in key order."""
         t = quarantine.c

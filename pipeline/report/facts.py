@@ -20,9 +20,10 @@ from core.ledger import RunLedger, SourceLedger
 from core.settings import HubConfig
 from core.store import UnitOfWork
 from core.store.quality import QualityRepository
-from core.store.quarantine_review import QuarantineReview
+from core.store.quarantine_review import PAGE, QuarantineReview
 from pipeline.clock import as_utc
 from pipeline.quarantine import QuarantineEntry
+from quality.masking import mask_payload, mask_reason
 from quality.results import CheckResult, ValidationReport
 
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
@@ -191,32 +192,37 @@ def _top_reasons(engine: Engine, run_id: int, examples: int) -> tuple[list[TopRe
             rows = QuarantineReview(uow.connection).seen_in(run_id, after=after)
         for row in rows:
             entries += 1
-            entry = QuarantineEntry.from_row(row)
-            masked = entry.masked()
-            for raw, shown in zip(entry.reasons, masked.reasons, strict=True):
-                field, check = str(raw.get("field", "")), str(raw.get("check", ""))
-                key = (entry.source, field, check, reason_template(str(raw.get("reason", ""))))
-                if key not in groups and len(groups) >= MAX_REASON_GROUPS:
-                    key = (entry.source, "*", "*", "other reasons")
-                group = groups.setdefault(
-                    key,
-                    TopReason(source=key[0], field=key[1], check=key[2], reason=key[3], count=0),
-                )
-                group.count += 1
-                if len(group.examples) < examples:
-                    group.examples.append(
-                        ReasonExample(
-                            record_key=entry.record_key,
-                            line=entry.line,
-                            reason=str(shown.get("reason", "")),
-                            payload=masked.payload,
-                        )
-                    )
-        if len(rows) < 500:
+            _count_reasons(groups, QuarantineEntry.from_row(row), examples)
+        if len(rows) < PAGE:
             break
         after = (rows[-1].source, rows[-1].record_key)
     ranked = sorted(groups.values(), key=lambda g: (-g.count, g.source, g.field, g.reason))
     return ranked[:TOP_REASONS], entries
+
+
+def _count_reasons(
+    groups: dict[tuple[str, str, str, str], TopReason], entry: QuarantineEntry, examples: int
+) -> None:
+    """Count each reason of ``entry`` in its group; keep a masked example while a group has
+    fewer than ``examples`` (the payload is masked only then: most entries need no example)."""
+    payload: dict[str, Any] | None = None
+    for reason in entry.reasons:
+        field, check = str(reason.get("field", "")), str(reason.get("check", ""))
+        shown = mask_reason(field, str(reason.get("reason", "")))
+        key = (entry.source, field, check, reason_template(shown))
+        if key not in groups and len(groups) >= MAX_REASON_GROUPS:
+            key = (entry.source, "*", "*", "other reasons")
+        group = groups.setdefault(
+            key, TopReason(source=key[0], field=key[1], check=key[2], reason=key[3], count=0)
+        )
+        group.count += 1
+        if len(group.examples) < examples:
+            payload = payload if payload is not None else mask_payload(entry.payload)
+            group.examples.append(
+                ReasonExample(
+                    record_key=entry.record_key, line=entry.line, reason=shown, payload=payload
+                )
+            )
 
 
 def _trends(repository: QualityRepository, run_id: int, runs: int) -> Trends:
