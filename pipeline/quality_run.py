@@ -24,7 +24,6 @@ from core.settings import DEFAULT_SEVERITY, HubConfig, QualitySettings
 from core.store import UnitOfWork
 from core.store.quality import QualityRepository
 from pipeline.clock import Clock, as_utc, utc_now
-from pipeline.reconcile import reconcile_source
 from quality.ge_runner import SuiteRunner
 from quality.golden_checks import check_golden
 from quality.profile import PayloadProfile, ProfileBuilder
@@ -135,10 +134,10 @@ def _facts(
 ) -> SourceFacts:
     run_id = ledger.run_id
     source_ledger = next((s for s in ledger.source_ledgers if s.source == source), None)
+    problems = _reconcile(ledger, source)
+    if not feed:
+        return SourceFacts(source, source_ledger, at, reconcile_problems=problems)
     with UnitOfWork(engine) as uow:
-        problems = _reconcile(uow, ledger, source)
-        if not feed:
-            return SourceFacts(source, source_ledger, at, reconcile_problems=problems)
         repository = QualityRepository(uow.connection)
         stored = repository.profile(run_id, source)
         profile = (
@@ -160,16 +159,28 @@ def _facts(
     )
 
 
-def _reconcile(uow: UnitOfWork, ledger: RunLedger, source: str) -> list[str]:
-    """The ledger cross-check of ``pipeline.reconcile``, plus a source that never finished."""
+def _reconcile(ledger: RunLedger, source: str) -> list[str]:
+    """What :func:`pipeline.sync.close_run` found for ``source`` when the run ended.
+
+    ``close_run`` compares the counts with the store at that moment and records the
+    outcome per source; the check reports it rather than comparing again, since a later
+    run moves records on (they are seen again) and the old run's counts would no longer
+    match the store, and the comparison is not free on a large store.
+    """
     found = next((s for s in ledger.source_ledgers if s.source == source), None)
     if found is None or found.status == "running":
         return [f"source {source} was not extracted in run {ledger.run_id}"]
-    if found.status == "failed" and found.message and not found.pending:
-        return [f"source {source} failed: {found.message}"]
-    pending, problems = reconcile_source(uow, source, ledger.run_id)
-    if pending:
-        problems.append(f"source {source}: {pending} staged records not resolved")
+    problems = found.problems()
+    if found.status == "failed" and found.message:
+        message = found.message
+        recorded = (
+            message.split("; ")
+            if message.startswith(f"source {source}")  # the cross-check's own findings
+            else [f"source {source} failed: {message}"]  # the source itself failed
+        )
+        problems += [p for p in recorded if p not in problems]
+    elif found.status == "failed" and not problems:
+        problems.append(f"source {source} failed in run {ledger.run_id}")
     return problems
 
 

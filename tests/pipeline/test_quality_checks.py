@@ -10,9 +10,10 @@ from sample_people import people  # type: ignore[import-not-found]
 
 from core.store import UnitOfWork
 from core.store.quality import QualityRepository
-from core.store.tables import quality_check, quality_result
+from core.store.tables import quality_check, quality_result, source_record
 from pipeline.quality_run import run_quality, stored_report
-from pipeline.sync import open_store, sync
+from pipeline.sources import open_source
+from pipeline.sync import begin_run, close_run, extract_source, open_store, resolve_run, sync
 
 
 def test_a_source_whose_volume_halves_warns_naming_source_check_and_numbers(
@@ -141,3 +142,25 @@ def test_checking_a_run_again_replaces_its_results(store_url: str, tmp_path: Pat
         "golden.shared_email",
         "golden.shared_phone",
     ]
+
+
+def test_a_ledger_the_store_contradicts_fails_reconciliation_and_the_run(
+    store_url: str, tmp_path: Path
+) -> None:
+    config = hub(store_url, write_rows(tmp_path / "crm.csv", people(4)))
+    engine = open_store(config)
+    run_id, _ = begin_run(engine, "sync", ["crm"])
+    extract_source(config, engine, run_id, open_source(config, config.source("crm")))
+    with engine.begin() as connection:  # a staged record vanishes behind the ledger's back
+        connection.execute(sa.delete(source_record).where(source_record.c.source_id == "2"))
+    resolve_run(config, engine, run_id)
+    assert close_run(engine, run_id, ["crm"]) == [
+        "source crm: counted staged 4 but the store holds 3"
+    ]
+    report = run_quality(engine, config, run_id)
+    check = report.get("reconciliation", "crm")
+    assert check.status == "failed"
+    assert check.message == (
+        "source crm: reconciliation: source crm: counted staged 4 but the store holds 3"
+    )
+    assert report.problems() == [check.message]
