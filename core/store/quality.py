@@ -128,12 +128,13 @@ class QualityRepository:
             )
         ).scalar()
 
-    def trend(self, up_to_run: int, runs: int) -> list[sa.Row[Any]]:
-        """Per source and run: read and quarantined, for the last ``runs`` runs that read
-        sources, up to ``up_to_run`` (oldest first)."""
+    def trend(self, up_to_run: int, kind: str, runs: int) -> list[sa.Row[Any]]:
+        """Per source and run: read and quarantined, for the last ``runs`` runs of ``kind`` up
+        to ``up_to_run`` (oldest first). One kind only: a retry reads the quarantine, not the
+        source, and would look like a collapse of its volume among syncs."""
         recent = (
             sa.select(run.c.run_id)
-            .where(run.c.run_id <= up_to_run, run.c.kind != "steward")
+            .where(run.c.run_id <= up_to_run, run.c.kind == kind)
             .order_by(run.c.run_id.desc())
             .limit(runs)
             .subquery("recent")

@@ -135,7 +135,7 @@ def gather_report(
     settings = config.quality
     with UnitOfWork(engine) as uow:
         repository = QualityRepository(uow.connection)
-        trends = _trends(repository, ledger.run_id, settings.trend_runs)
+        trends = _trends(repository, ledger.run_id, ledger.kind, settings.trend_runs)
         profiles = [
             _profile(row)
             for name in ledger.sources
@@ -225,8 +225,8 @@ def _count_reasons(
             )
 
 
-def _trends(repository: QualityRepository, run_id: int, runs: int) -> Trends:
-    rows = repository.trend(run_id, runs)
+def _trends(repository: QualityRepository, run_id: int, kind: str, runs: int) -> Trends:
+    rows = repository.trend(run_id, kind, runs)
     run_ids = sorted({int(r.run_id) for r in rows})
     position = {r: i for i, r in enumerate(run_ids)}
     sources = sorted({r.source for r in rows if r.source is not None})

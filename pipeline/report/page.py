@@ -205,7 +205,7 @@ def _trends(report: RunReport) -> str:
     if len(trends.runs) < 2:
         return (
             '<section id="trends"><h2>Trends</h2><p class="muted">Trends appear from the '
-            "second run on.</p></section>"
+            f"second {escape(report.run.kind)} run on.</p></section>"
         )
     labels = [str(r) for r in trends.runs]
     figures = [
@@ -221,7 +221,8 @@ def _trends(report: RunReport) -> str:
     ]
     body = "".join(f"<figure><figcaption>{t}</figcaption>{svg}</figure>" for t, svg in figures)
     return (
-        f'<section id="trends"><h2>Trends (last {len(trends.runs)} runs)</h2>'
+        f'<section id="trends"><h2>Trends (last {len(trends.runs)} '
+        f"{escape(report.run.kind)} runs)</h2>"
         f'<div class="charts">{body}</div></section>'
     )
 

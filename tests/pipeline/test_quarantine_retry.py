@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from quality_helpers import hub, write_rows  # type: ignore[import-not-found]
 from core.store.tables import quarantine, source_record, xref
 from pipeline.quality_run import stored_report
 from pipeline.quarantine import retry_quarantine, show_entry
+from pipeline.report import write_report
 from pipeline.sync import open_store, sync
 
 ROWS = [
@@ -84,6 +86,9 @@ def test_a_fixed_mapping_and_a_retry_stage_the_records_and_the_ledger_adds_up(
     assert again.ok, again.problems
     assert (again.ledger.total("unchanged"), again.ledger.total("staged")) == (3, 0)
     assert again.ledger.golden_created == 0
+    facts = json.loads(write_report(open_store(config), config).json.read_text(encoding="utf-8"))
+    assert facts["trends"]["runs"] == [first.ledger.run_id, again.ledger.run_id]  # syncs only
+    assert facts["trends"]["volume"]["crm"] == [3, 3]
 
 
 def test_a_record_that_still_fails_stays_quarantined_with_the_reasons_found_now(
