@@ -72,6 +72,7 @@ def test_a_payload_is_masked_by_field_names_in_any_language_and_by_value_shapes(
     assert masked["Geburtsdatum"].startswith("0*")
     assert (masked["PLZ"], masked["Ort"], masked["Firma"]) == ("50667", "Köln", "ACME GmbH")
     assert masked["source_id"] == "123456789012"
+    assert masked["note"] == "call +49******4567"
     assert masked["contact"] == {"mail": "x***@y.de", "numbers": ["+86******8000"]}
     assert payload["Vorname"] == "Lena"  # the input is left alone
 
