@@ -17,7 +17,7 @@ from core.settings import QualitySettings
 from quality.ge_runner import SuiteOutcome, SuiteRunner, ge_severity
 from quality.masking import mask_value
 from quality.results import CheckResult, make_result
-from quality.store_queries import compile_sql, records_read
+from quality.store_queries import VALIDATED_FIELDS, compile_sql, records_read
 from quality.wording import pct, plural, share
 
 if TYPE_CHECKING:
@@ -29,10 +29,15 @@ RECORD_CHECKS = ("completeness", "validity", "allowed_values", "uniqueness")
 def record_expectations(settings: QualitySettings) -> list[Expectation]:
     """The expectations over :func:`~quality.store_queries.records_read` rows.
 
+    ``validity`` is one expectation over every record plus one per validated field
+    (:data:`~quality.store_queries.VALIDATED_FIELDS`), so that the share quarantined
+    for bad emails, phones, birth dates or country codes is counted on its own. A
+    field's share cannot exceed the whole, so the verdict is the whole's.
+
     Example:
         >>> from core.settings import QualitySettings
-        >>> [e.meta["check"] for e in record_expectations(QualitySettings())]
-        ['completeness', 'validity', 'allowed_values', 'uniqueness']
+        >>> [e.meta["check"] for e in record_expectations(QualitySettings())][:5]
+        ['completeness', 'validity', 'allowed_values', 'uniqueness', 'validity']
     """
     import great_expectations as gx
 
@@ -58,6 +63,15 @@ def record_expectations(settings: QualitySettings) -> list[Expectation]:
             **options("allowed_values"),
         ),
         expect.ExpectColumnValuesToBeUnique(column="source_id", **options("uniqueness")),
+        *(
+            expect.ExpectColumnValuesToBeInSet(
+                column=f"invalid_{name}",
+                value_set=[0],
+                mostly=1 - settings.max_invalid_share,
+                **options("validity"),
+            )
+            for name in VALIDATED_FIELDS
+        ),
     ]
 
 
@@ -75,8 +89,10 @@ def check_records(
     ]
 
 
-def _counts(outcome: SuiteOutcome, check: str) -> tuple[int, int]:
-    result = outcome.first(check).result
+def _counts(outcome: SuiteOutcome, check: str, column: str | None = None) -> tuple[int, int]:
+    """(rows, unexpected rows) of the check's first expectation, or of the one on ``column``."""
+    found = [o for o in outcome.for_check(check) if column in (None, o.kwargs.get("column"))]
+    result = found[0].result
     return int(result.get("element_count") or 0), int(result.get("unexpected_count") or 0)
 
 
@@ -107,12 +123,16 @@ def _completeness(outcome: SuiteOutcome, source: str, settings: QualitySettings)
 
 
 def _validity(outcome: SuiteOutcome, source: str, settings: QualitySettings) -> CheckResult:
-    read, invalid = _counts(outcome, "validity")
+    read, invalid = _counts(outcome, "validity", "outcome")
+    by_field = {
+        name: _counts(outcome, "validity", f"invalid_{name}")[1] for name in VALIDATED_FIELDS
+    }
     observed = {
         "read": read,
         "quarantined": invalid,
         "invalid_share": share(invalid, read),
         "max_share": settings.max_invalid_share,
+        "by_field": by_field,
     }
     passed = outcome.passed("validity")
     if not read:
@@ -121,10 +141,11 @@ def _validity(outcome: SuiteOutcome, source: str, settings: QualitySettings) -> 
         detail = f"all {plural(read, 'record')} read passed mapping and validation"
     else:
         limit = "within" if passed else "more than"
+        fields = ", ".join(f"{name} {n}" for name, n in by_field.items() if n)
         detail = (
             f"{invalid} of {plural(read, 'record')} read ({pct(share(invalid, read))}) failed "
             f"mapping or validation and were quarantined, {limit} the "
-            f"{pct(settings.max_invalid_share)} allowed"
+            f"{pct(settings.max_invalid_share)} allowed" + (f"; invalid {fields}" if fields else "")
         )
     return make_result(
         "validity", source, settings.severity_of("validity"), passed, observed, detail

@@ -26,6 +26,8 @@ GOLDEN_SCORED_FIELDS: tuple[str, ...] = (
     "birth_date",
 )
 GOLDEN_SCORE_SLOTS = len(GOLDEN_SCORED_FIELDS) + 1
+#: Fields whose validity is counted on its own (``invalid_<field>`` in :func:`records_read`).
+VALIDATED_FIELDS: tuple[str, ...] = ("email", "phone", "birth_date", "country")
 
 
 def compile_sql(query: sa.Select, dialect: Dialect) -> str:  # type: ignore[type-arg]
@@ -44,7 +46,9 @@ def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-ar
     Columns: ``source_id``; ``identity`` (the first identifying field a staged
     record has, NULL for a record quarantined because nothing identifies it,
     ``unchecked`` for other quarantined ones); ``outcome`` (accepted |
-    quarantined); ``value_allowed`` (0 when a value was outside its allowed set).
+    quarantined); ``value_allowed`` (0 when a value was outside its allowed set);
+    ``invalid_email``, ``invalid_phone``, ``invalid_birth_date``, ``invalid_country``
+    (1 when the record was quarantined for that field).
     The quarantine reasons are matched as JSON text: ``"identity"`` is the field
     of the identity rule, ``expect_column_values_to_be_in_set`` the check of the
     allowed-value rules (country code, kind).
@@ -63,6 +67,7 @@ def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-ar
         identity.label("identity"),
         sa.literal("accepted").label("outcome"),
         sa.literal(1).label("value_allowed"),
+        *(sa.literal(0).label(f"invalid_{name}") for name in VALIDATED_FIELDS),
     ).where(source_record.c.source == source, source_record.c.seen_run_id == run_id)
     reasons = sa.cast(quarantine.c.reasons, sa.Text)
     rejected = sa.select(
@@ -71,6 +76,10 @@ def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-ar
         sa.literal("quarantined").label("outcome"),
         sa.case((reasons.like("%expect_column_values_to_be_in_set%"), 0), else_=1).label(
             "value_allowed"
+        ),
+        *(
+            sa.case((reasons.like(f'%"field": "{name}"%'), 1), else_=0).label(f"invalid_{name}")
+            for name in VALIDATED_FIELDS
         ),
     ).where(quarantine.c.source == source, quarantine.c.seen_run_id == run_id)
     return sa.select(sa.union_all(staged, rejected).subquery("records_read"))

@@ -96,6 +96,8 @@ def test_record_checks_count_what_the_run_read(store_url: str, tmp_path: Path) -
     assert validity.observed["quarantined"] == result.ledger.total("quarantined") == 5
     assert validity.status == "failed"  # 50% > 30%
     assert "5 of 10 records read (50.0%) failed mapping or validation" in validity.message
+    assert validity.observed["by_field"] == {"email": 1, "phone": 0, "birth_date": 0, "country": 1}
+    assert validity.message.endswith("more than the 30.0% allowed; invalid email 1, country 1")
     assert report.get("completeness", "crm").observed["unidentified"] == 1
     assert report.get("allowed_values", "crm").observed["disallowed"] == 1
     uniqueness = report.get("uniqueness", "crm")
