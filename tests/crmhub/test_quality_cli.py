@@ -122,7 +122,9 @@ def test_retry_fails_with_exit_1_when_an_error_check_fails(
 def test_report_writes_the_files_and_prints_their_paths(
     hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(capsys, "sync", "-c", str(hub))
+    _, synced, _ = run(capsys, "sync", "-c", str(hub))
+    assert "(crmhub report --run 1 writes the report)" in synced
+    assert " ".join(synced.split()).count("checks: 12 passed, 1 warned, 0 failed") == 1
     run(capsys, "sync", "-c", str(hub))
     code, out, err = run(capsys, "report", "--run", "1", "-c", str(hub))
     assert code == 0, err
