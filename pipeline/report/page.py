@@ -31,15 +31,18 @@ border-bottom:1px solid #e5e7eb;padding-bottom:.3rem}
 .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.7rem 1rem;min-width:9rem}
 .card b{display:block;font-size:1.5rem;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;width:100%;background:#fff;margin:.4rem 0 1rem}
-th,td{border:1px solid #e5e7eb;padding:.35rem .6rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #e5e7eb;padding:.35rem .6rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
 th{background:#f1f5f9;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:600;background:#f8fafc}
-.badge{display:inline-block;border-radius:4px;padding:.05rem .45rem;color:#fff;font-size:.78rem;
-font-weight:700;letter-spacing:.03em}
+.badge{display:inline-block;white-space:nowrap;border-radius:4px;padding:.05rem .45rem;color:#fff;
+font-size:.78rem;font-weight:700;letter-spacing:.03em}
 .verdict{display:inline-block;border-radius:6px;padding:.2rem .7rem;color:#fff;font-weight:700}
-.obs{font-size:.8rem;color:#4b5563}.obs span{white-space:nowrap;margin-right:.7rem}
+.obs{font-size:.8rem;color:#4b5563;overflow-wrap:anywhere}
+.obs span{display:inline-block;margin-right:.7rem}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8rem}
-pre{white-space:pre-wrap;margin:.2rem 0;background:#f8fafc;padding:.3rem .5rem;border-radius:4px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0;background:#f8fafc;
+padding:.3rem .5rem;border-radius:4px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
 figure{margin:0;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.6rem}
 figcaption{font-weight:600;margin-bottom:.3rem}

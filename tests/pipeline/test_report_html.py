@@ -4,6 +4,7 @@ screenshot; the JSON says the same; Data Docs are built beside it and linked."""
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,16 @@ def test_the_report_renders_in_chromium_with_the_ledger_and_the_checks_visible(
     assert written.html == tmp_path / "reports" / f"run-{result.ledger.run_id}.html"
 
     shot = tmp_path / "report.png"
-    page = render(written.html, shot)
+    page = render(written.html, shot, boxes=("#ledger table", "#checks table"))
     assert page.errors == [] and page.console == []
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    shot_width, shot_height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    for table in ("#ledger table", "#checks table"):  # drawn, with room, inside the shot
+        box = page.boxes[table]
+        assert box["width"] > 600 and box["height"] > 40, (table, box)
+        assert box["x"] + box["width"] <= shot_width, (table, box)
+        assert box["y"] + box["height"] <= shot_height, (table, box)
     (crm,) = result.ledger.source_ledgers
     assert (crm.read, crm.unchanged, crm.quarantined, crm.deleted) == (6, 0, 2, 4)
     row = f"crm\t{crm.read}\t{crm.unchanged}\t{crm.staged}\t{crm.quarantined}\t{crm.deleted}"

@@ -145,6 +145,7 @@ class Rendered:
 
     text: str
     screenshot: Path
+    boxes: dict[str, dict[str, float]] = field(default_factory=dict)  # selector → page box
     console: list[str] = field(default_factory=list)  # console.* calls
     errors: list[str] = field(default_factory=list)  # exceptions, failed loads, log errors
 
@@ -179,8 +180,11 @@ class _Session:
         self._ws.close()
 
 
-def render(page: Path, screenshot: Path, *, width: int = 1280) -> Rendered:
-    """Open ``page`` in a fresh headless Chromium; return its text, console and a screenshot."""
+def render(
+    page: Path, screenshot: Path, *, width: int = 1280, boxes: tuple[str, ...] = ()
+) -> Rendered:
+    """Open ``page`` in a fresh headless Chromium; return its text, console, a screenshot of
+    the whole page, and where the elements matching ``boxes`` (CSS selectors) were drawn."""
     binary = ensure_chromium()
     profile = Path(tempfile.mkdtemp(prefix="crmhub-chromium-"))
     process = subprocess.Popen(
@@ -209,6 +213,9 @@ def render(page: Path, screenshot: Path, *, width: int = 1280) -> Rendered:
             text = session.call(
                 "Runtime.evaluate", expression="document.body.innerText", returnByValue=True
             )["result"]["value"]
+            drawn = session.call(
+                "Runtime.evaluate", expression=_BOXES % json.dumps(list(boxes)), returnByValue=True
+            )["result"]["value"]
             size = session.call("Page.getLayoutMetrics")["cssContentSize"]
             shot = session.call(
                 "Page.captureScreenshot",
@@ -218,7 +225,9 @@ def render(page: Path, screenshot: Path, *, width: int = 1280) -> Rendered:
             )
             screenshot.write_bytes(base64.b64decode(shot["data"]))
             session.call("Runtime.evaluate", expression="0")  # drain late events
-            return _rendered(text, screenshot, session.events)
+            found = _rendered(text, screenshot, session.events)
+            found.boxes = dict(drawn)
+            return found
         finally:
             session.close()
     finally:
@@ -229,6 +238,15 @@ def render(page: Path, screenshot: Path, *, width: int = 1280) -> Rendered:
             process.kill()
             process.wait()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+#: Page coordinates of each selector's first element (absent: not in the page).
+_BOXES = """Object.fromEntries(%s.flatMap(s => {
+  const e = document.querySelector(s);
+  if (!e) return [];
+  const r = e.getBoundingClientRect();
+  return [[s, {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}]];
+}))"""
 
 
 def _devtools_port(profile: Path, process: subprocess.Popen[bytes]) -> int:
