@@ -170,6 +170,8 @@ def _reconcile(ledger: RunLedger, source: str) -> list[str]:
     found = next((s for s in ledger.source_ledgers if s.source == source), None)
     if found is None or found.status == "running":
         return [f"source {source} was not extracted in run {ledger.run_id}"]
+    if found.status not in ("done", "failed"):  # staged, but the run was never closed
+        return [f"source {source} was not reconciled in run {ledger.run_id} ({found.status})"]
     problems = found.problems()
     if found.status == "failed" and found.message:
         message = found.message

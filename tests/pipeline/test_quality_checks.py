@@ -166,3 +166,15 @@ def test_a_ledger_the_store_contradicts_fails_reconciliation_and_the_run(
         "source crm: reconciliation: source crm: counted staged 4 but the store holds 3"
     )
     assert report.problems() == [check.message]
+
+
+def test_a_run_that_was_never_closed_is_not_reconciled(store_url: str, tmp_path: Path) -> None:
+    config = hub(store_url, write_rows(tmp_path / "crm.csv", people(2)))
+    engine = open_store(config)
+    run_id, _ = begin_run(engine, "sync", ["crm"])
+    extract_source(config, engine, run_id, open_source(config, config.source("crm")))
+    check = run_quality(engine, config, run_id).get("reconciliation", "crm")
+    assert check.status == "failed"
+    assert check.message == (
+        f"source crm: reconciliation: source crm was not reconciled in run {run_id} (staged)"
+    )
