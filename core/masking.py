@@ -20,6 +20,8 @@ _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 #: "required source field 'E-Mail' is missing": quoted names of fields are no personal data.
 _FIELD_NAMES = re.compile(r"source fields? (?:'[^']*'(?:, | and | or )?)+")
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
+#: A phone number inside free text ("call +49 30 1234567"): digits with separators.
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s()./\-]{6,}\d")
 _DIGITS = re.compile(r"\d")
 
 #: Key fragments (lower case, without separators) of fields holding personal data.
@@ -130,7 +132,21 @@ def mask_value(field: str, value: Any) -> Any:
         return mask_name(text)
     if kind == "other":
         return mask_text(text)
+    if kind is None:
+        return _mask_phones_in(text) if isinstance(value, str) else value
     return value
+
+
+def _mask_phones_in(text: str) -> str:
+    """Free text with the phone numbers in it masked (runs of at least nine digits).
+
+    >>> _mask_phones_in("call +49 30 1234567 after 5")
+    'call +49******4567 after 5'
+    """
+    return _PHONE_IN_TEXT.sub(
+        lambda m: mask_phone(m.group(0)) if len(_DIGITS.findall(m.group(0))) >= 9 else m.group(0),
+        text,
+    )
 
 
 def mask_payload(payload: Mapping[str, Any]) -> dict[str, Any]:

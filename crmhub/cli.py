@@ -24,6 +24,7 @@ from crmhub.privacy_commands import register as register_privacy_commands
 
 if TYPE_CHECKING:
     from mdm.survivorship import SurvivorshipPolicy
+from crmhub.quality_commands import quarantine_app, report_app
 
 app = typer.Typer(
     name="crmhub",
@@ -42,6 +43,8 @@ match_app = typer.Typer(help="Why records match or not.", no_args_is_help=True)
 app.add_typer(match_app, name="match")
 backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(report_app, name="report")
 
 
 
@@ -92,7 +95,7 @@ def demo(
         f" ({verdict}); {ledger.golden_created} golden records created"
     )
     console.out.print(f"store:   {outcome.store_path}")
-    console.out.print(f"summary: {outcome.summary_path}")
+    console.out.print(f"report:  {outcome.report_path}")
     console.out.print(f"export:  {outcome.export_path}")
     console.out.print(f"config:  {outcome.config_path}")
     if not outcome.result.ok:
@@ -116,6 +119,11 @@ def sync(
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
     console.out.print(console.golden_table(result.ledger))
+    if result.quality is not None:
+        console.out.print(
+            f"{console.checks_line(result.quality.counts())} "
+            f"(crmhub report --run {result.ledger.run_id} writes the report)"
+        )
     if not result.ok:
         _fail(result.problems)
 

@@ -98,6 +98,14 @@ def golden_table(ledger: RunLedger) -> Table:
     return table
 
 
+def checks_line(counts: dict[str, int]) -> str:
+    """``checks: 12 passed, 1 warned, 0 failed``: what the quality checks of a run found."""
+    return (
+        f"checks: {counts.get('passed', 0)} passed, {counts.get('warned', 0)} warned, "
+        f"{counts.get('failed', 0)} failed"
+    )
+
+
 def pair_table(left_key: str, left: dict, right_key: str, right: dict) -> Table:  # type: ignore[type-arg]
     table = Table(title="records")
     for column in ("field", left_key, right_key):

@@ -4,10 +4,14 @@
 One mapped task per configured source extracts, maps, validates and stages it
 (a failing source is retried on its own and never blocks the others); then
 `resolve` matches and merges the changes into golden records; `finish` checks
-the run's ledger (read = unchanged + staged + quarantined, per source) and fails
-loudly when it does not add up or a source failed; `report` writes the run's
-HTML report and returns its path. Golden-record changes are published as the
-asset `crmhub://golden-records`, so downstream DAGs can be scheduled on it.
+the run's ledger (read = unchanged + staged + quarantined, per source) and runs
+the quality checks (`quality:` in hub.yaml), and fails loudly when the ledger
+does not add up, a source failed or an `error` check failed; `report` runs even
+then (a teardown: the run fails with `finish`, and the report says why) and
+writes the run's HTML + JSON quality report and Great Expectations Data Docs:
+its XCom summary holds their paths (`report`, `json`, `data_docs`) and the
+checks per status. Golden-record changes are published as the asset
+`crmhub://golden-records`, so downstream DAGs can be scheduled on it.
 
 Params: `config` (path of hub.yaml; default `$CRMHUB_CONFIG`, else `hub.yaml`),
 `store_conn_id` (an Airflow connection holding the store URL; default: the
@@ -83,12 +87,18 @@ def crm_sync() -> None:
 
     @task(trigger_rule="all_done", outlets=[GOLDEN_RECORDS])
     def finish(crmhub_run: int) -> dict:  # type: ignore[type-arg]
+        from airflow.sdk.exceptions import AirflowFailException
+
         from pipeline import tasks
+        from quality import QualityFailure
 
         config, store = _settings()
-        return tasks.finish(config, crmhub_run, store)
+        try:
+            return tasks.finish(config, crmhub_run, store)
+        except QualityFailure as e:  # the same data fails the same checks: no retry
+            raise AirflowFailException(str(e)) from e
 
-    @task(trigger_rule="all_done")
+    @task
     def report(crmhub_run: int) -> dict:  # type: ignore[type-arg]
         from pipeline import tasks
 
@@ -97,7 +107,8 @@ def crm_sync() -> None:
 
     crmhub_run = start()
     staged = extract.partial(crmhub_run=crmhub_run).expand(source=sources())
-    staged >> resolve(crmhub_run) >> finish(crmhub_run) >> report(crmhub_run)
+    written = report(crmhub_run).as_teardown()  # the run state is finish's; report runs anyway
+    staged >> resolve(crmhub_run) >> finish(crmhub_run) >> written
 
 
 crm_sync()

@@ -13,5 +13,9 @@ def utc_now() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """A stored time in UTC: SQLite hands back ``DateTime(timezone=True)`` values naive."""
+    """A time read back from the store, in UTC: SQLite returns it naive (it was stored in UTC).
+
+    >>> as_utc(datetime(2026, 3, 1, 8)).isoformat()
+    '2026-03-01T08:00:00+00:00'
+    """
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -75,7 +75,13 @@ def dedupe_file(
         open_source(config, config.sources[0]).connector.check()
         engine = open_store(config)
         result = sync(
-            config, kind="dedupe", clock=clock, progress=progress, engine=engine, fail_fast=True
+            config,
+            kind="dedupe",
+            clock=clock,
+            progress=progress,
+            engine=engine,
+            fail_fast=True,
+            check_quality=False,
         )
         counts = _write_outputs(engine, output, rejects_path(output))
         engine.dispose()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.settings import load_config
 from pipeline.export import export_golden
-from pipeline.summary import write_summary
+from pipeline.report import write_report
 from pipeline.sync import Progress, SyncResult, open_store, sync
 
 
@@ -18,7 +18,7 @@ class DemoOutcome:
     result: SyncResult
     config_path: Path
     store_path: Path
-    summary_path: Path
+    report_path: Path
     export_path: Path
 
 
@@ -39,6 +39,6 @@ def run_demo(directory: Path, *, progress: Progress | None = None) -> DemoOutcom
     export_path = directory / "golden.csv"
     with export_path.open("w", newline="", encoding="utf-8") as out:
         export_golden(engine, out, "csv")
-    summary_path = write_summary(engine, result.ledger, directory / "summary.html")
+    report_path = write_report(engine, config, result.ledger.run_id).html
     engine.dispose()
-    return DemoOutcome(result, config_path, directory / "crmhub.db", summary_path, export_path)
+    return DemoOutcome(result, config_path, directory / "crmhub.db", report_path, export_path)

@@ -27,12 +27,13 @@ from mdm import FellegiSunterMatcher, Matcher
 from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
 from pipeline.prepare import prepare_batch
+from pipeline.quality_run import run_quality
 from pipeline.reconcile import reconcile_source
 from pipeline.resolve import ResolveCounts, resolve_pending
 from pipeline.sources import OpenSource, open_source
 from pipeline.stage import stage_batch
 from pipeline.survivorship import policy_for, resurvive_if_changed
-from quality import BatchValidator
+from quality import BatchValidator, ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class SyncResult:
     resolve: ResolveCounts
     problems: list[str] = field(default_factory=list)
     resumed: bool = False
+    quality: ValidationReport | None = None  # None when the run was not checked
 
     @property
     def ok(self) -> bool:
@@ -80,11 +82,14 @@ def sync(
     engine: Engine | None = None,
     fail_fast: bool = False,
     external_key: str | None = None,
+    check_quality: bool = True,
 ) -> SyncResult:
-    """Run the sources (all, or those named): extract each, resolve, close the ledger.
+    """Run the sources (all, or those named): extract each, resolve, close the ledger, then
+    run the quality checks (a failed ``error`` check is a problem of the run).
 
     A failing source is recorded and the others go on; with ``fail_fast`` its
-    error is raised instead (for one-file jobs such as ``dedupe``).
+    error is raised instead (for one-file jobs such as ``dedupe``, which also
+    skips the checks: its store is thrown away and nobody reads a report of it).
     """
     selected = [config.source(n) for n in source_names] if source_names else list(config.sources)
     if not selected:
@@ -99,9 +104,12 @@ def sync(
         )
     counts = resolve_run(config, engine, run_id, clock=clock, progress=progress)
     problems = close_run(engine, run_id, [s.name for s in selected], clock=clock)
+    quality = run_quality(engine, config, run_id, clock=clock) if check_quality else None
+    if quality is not None:
+        problems += quality.problems()
     with UnitOfWork(engine) as uow:
         ledger = uow.runs.ledger(run_id)
-    return SyncResult(ledger, counts, problems, resumed=resumed)
+    return SyncResult(ledger, counts, problems, resumed=resumed, quality=quality)
 
 
 def begin_run(

@@ -20,7 +20,8 @@ from core.settings import HubConfig, load_config
 from core.store import UnitOfWork
 from pipeline.backup import apply_retention, create_backup, restore_drill, verify_backup
 from pipeline.migrate import migrate_file, preview_file
-from pipeline.summary import write_summary
+from pipeline.quality_run import run_quality
+from pipeline.report import write_report
 from pipeline.sync import begin_run, close_run, extract_source, open_store, resolve_run
 
 
@@ -69,14 +70,20 @@ def resolve(config_path: str | None, run_id: int, store_url: str | None = None) 
 
 
 def finish(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
-    """Close the run's ledger; fail loudly (naming sources and counts) if it does not add up."""
+    """Close the run's ledger and run the quality checks; fail loudly (naming sources, checks
+    and counts) if the ledger does not add up or an ``error`` check failed.
+
+    The checks run even when the ledger is off, so the report shows the reconciliation check.
+    """
     config = load(config_path, store_url)
     engine = open_store(config)
     problems = close_run(engine, run_id, source_names(config_path))
+    quality = run_quality(engine, config, run_id)
     with UnitOfWork(engine) as uow:
         ledger = uow.runs.ledger(run_id)
     if problems:
         raise ReconciliationError(f"run {run_id}: " + "; ".join(problems))
+    quality.raise_for_failures()
     return {
         "run_id": run_id,
         "status": ledger.status,
@@ -85,18 +92,25 @@ def finish(config_path: str | None, run_id: int, store_url: str | None = None) -
         "quarantined": ledger.total("quarantined"),
         "golden_created": ledger.golden_created,
         "events": ledger.events,
+        "checks": quality.counts(),
     }
 
 
 def report(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
+    """Write the run's HTML + JSON report and Data Docs; the summary carries their paths.
+
+    It does not fail on failed checks (``finish`` already failed the run for them): the
+    report is what ops read to see why.
+    """
     config = load(config_path, store_url)
-    engine = open_store(config)
-    with UnitOfWork(engine) as uow:
-        ledger = uow.runs.ledger(run_id)
-    directory = config.resolve_path("reports")
-    directory.mkdir(parents=True, exist_ok=True)
-    path = write_summary(engine, ledger, directory / f"run-{run_id}.html")
-    return {"run_id": run_id, "report": str(path)}
+    written = write_report(open_store(config), config, run_id)
+    return {
+        "run_id": run_id,
+        "report": str(written.html),
+        "json": str(written.json),
+        "data_docs": str(written.data_docs) if written.data_docs else None,
+        "checks": written.quality.counts(),
+    }
 
 
 def migrate(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -25,6 +23,8 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parents[1] / "dags
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ["CRMHUB_RETRY_DELAY_SECONDS"] = "0"
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # shared suites, e.g. the contract
+
+from sample_people import write_customers  # noqa: E402  (tests/support, just put on the path)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -103,99 +103,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
-
-
-GIVEN = [
-    "Anna",
-    "Ben",
-    "Chen",
-    "Dora",
-    "Emil",
-    "Fang",
-    "Greta",
-    "Hao",
-    "Ines",
-    "Jun",
-    "Karl",
-    "Lena",
-    "Ming",
-    "Nora",
-    "Otto",
-    "Pia",
-    "Qiang",
-    "Rosa",
-    "Sven",
-    "Tao",
-]
-FAMILY = [
-    "Schmidt",
-    "Wang",
-    "Li",
-    "Müller",
-    "Zhang",
-    "Weber",
-    "Liu",
-    "Becker",
-    "Chen",
-    "Wagner",
-    "Yang",
-    "Hoffmann",
-    "Huang",
-    "Koch",
-    "Zhao",
-    "Richter",
-    "Wu",
-    "Klein",
-    "Zhou",
-    "Wolf",
-]
-
-
-def write_customers(
-    path: Path, people: int, *, duplicates: float = 0.3, seed: int = 7, invalid: float = 0.02
-) -> int:
-    """A canonical-column CSV of ``people`` customers, some repeated with noise; returns rows."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(people):
-        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-        person = {
-            "given_name": given,
-            "family_name": family,
-            "email": f"{given}.{family}.{i}@example.com".lower(),
-            "phone": f"+86 13{rng.randrange(10**9):09d}",
-            "city": rng.choice(["Berlin", "Beijing", "Shanghai", "Hamburg"]),
-            "postcode": f"{rng.randrange(10000, 99999)}",
-            "country": "CN",
-            "birth_date": f"19{rng.randrange(50, 99)}-0{rng.randrange(1, 9)}-"
-            f"{rng.randrange(10, 28)}",
-        }
-        rows.append(person)
-        if rng.random() < duplicates:
-            twin = dict(person)
-            twin["email"] = person["email"].upper() if rng.random() < 0.5 else ""
-            twin["phone"] = person["phone"].replace("+86 ", "0086-")
-            rows.append(twin)
-    rng.shuffle(rows)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        columns = [
-            "source_id",
-            "given_name",
-            "family_name",
-            "email",
-            "phone",
-            "city",
-            "postcode",
-            "country",
-            "birth_date",
-        ]
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        for n, row in enumerate(rows):
-            if rng.random() < invalid:
-                row = {**row, "email": "not-an-email@", "phone": "12"}
-            writer.writerow({"source_id": f"R{n:07d}", **row})
-    return len(rows)
 
 
 @pytest.fixture

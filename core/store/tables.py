@@ -239,3 +239,36 @@ store_setting = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+payload_profile = sa.Table(
+    "payload_profile",
+    metadata,
+    sa.Column("run_id", sa.ForeignKey("run.run_id"), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("records", sa.Integer, nullable=False),
+    sa.Column("fields", Json, nullable=False),
+    sa.Column("profiled_at", Stamp, nullable=False),
+)
+
+quality_check = sa.Table(
+    "quality_check",
+    metadata,
+    sa.Column("run_id", sa.ForeignKey("run.run_id"), primary_key=True),
+    sa.Column("scope", sa.String(64), primary_key=True),  # a source, or "*" for the store
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("observed", Json, nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("examples", Json, nullable=False),
+    sa.Column("checked_at", Stamp, nullable=False),
+)
+
+quality_result = sa.Table(
+    "quality_result",
+    metadata,
+    sa.Column("run_id", sa.ForeignKey("run.run_id"), primary_key=True),
+    sa.Column("suite", sa.String(128), primary_key=True),
+    sa.Column("result", Json, nullable=False),
+    sa.Column("validated_at", Stamp, nullable=False),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import sys
@@ -35,9 +36,13 @@ def test_demo_prints_counts_that_add_up_and_where_the_results_are(
     read, unchanged, staged, quarantined, golden = map(int, match.groups())
     assert read == unchanged + staged + quarantined == 37
     assert golden == 21
-    for name in ("crmhub.db", "summary.html", "golden.csv"):
-        assert (tmp_path / "demo" / name).is_file()
-    assert "张伟" in (tmp_path / "demo" / "summary.html").read_text(encoding="utf-8")
+    demo = tmp_path / "demo"
+    for name in ("crmhub.db", "reports/run-1.html", "reports/run-1.json", "golden.csv"):
+        assert (demo / name).is_file(), name
+    assert f"report:  {demo / 'reports' / 'run-1.html'}" in out
+    assert "张伟" in (demo / "golden.csv").read_text(encoding="utf-8")
+    facts = json.loads((demo / "reports" / "run-1.json").read_text(encoding="utf-8"))
+    assert (facts["totals"]["read"], facts["check_counts"]["failed"]) == (37, 0)
 
 
 def test_sync_twice_the_second_run_adds_nothing(

@@ -76,7 +76,37 @@ def test_crm_sync_runs_end_to_end_on_sqlite(dagbag: DagBag, hub: Path) -> None:
     (crmhub_run,) = store_rows(hub, run)
     assert (crmhub_run.status, crmhub_run.golden_created) == ("succeeded", 21)
     assert crmhub_run.external_key.startswith("airflow:crm_sync:")
-    assert (hub.parent / "reports" / f"run-{crmhub_run.run_id}.html").is_file()
+    summary = dag_run.get_task_instance("report").xcom_pull(task_ids="report")
+    reports = hub.parent / "reports"
+    assert summary["report"] == str(reports / f"run-{crmhub_run.run_id}.html")
+    assert summary["json"] == str(reports / f"run-{crmhub_run.run_id}.json")
+    assert summary["data_docs"] == str(
+        reports / f"run-{crmhub_run.run_id}-data-docs" / "index.html"
+    )
+    assert all(Path(summary[key]).is_file() for key in ("report", "json", "data_docs"))
+    assert summary["checks"]["failed"] == 0
+    assert sum(summary["checks"].values()) == 3 * 8 + 5  # 8 per source, 5 on golden records
+
+
+def test_an_error_check_fails_crm_sync_and_the_report_still_says_why(
+    dagbag: DagBag, hub: Path
+) -> None:
+    hub.write_text(
+        hub.read_text(encoding="utf-8")
+        + "quality:\n  severity: {validity: error}\n  max_invalid_share: 0.0\n",
+        encoding="utf-8",
+    )
+    dag_run = dagbag.get_dag("crm_sync").test(run_conf=sync_conf(hub))
+    assert dag_run.state == DagRunState.FAILED
+    states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
+    assert (states["finish"], states["report"]) == ("failed", "success")
+    assert dag_run.get_task_instance("finish").try_number == 1  # checks fail again: no retry
+    (crmhub_run,) = store_rows(hub, run)
+    assert crmhub_run.status == "failed" and "validity" in crmhub_run.message
+    summary = dag_run.get_task_instance("report").xcom_pull(task_ids="report")
+    assert summary["checks"]["failed"] >= 1
+    page = Path(summary["report"]).read_text(encoding="utf-8")
+    assert "FAIL" in page and "failed mapping or validation" in page
 
 
 def test_crm_sync_runs_end_to_end_on_postgresql(

@@ -30,7 +30,7 @@ from core.store import make_engine
 from core.store.tables import golden_record, xref
 from pipeline.backup import create_backup
 from pipeline.check import check_sources
-from pipeline.summary import write_summary
+from pipeline.report import write_report
 from pipeline.sync import sync
 
 MAIL = """From: =?gb2312?B?1cXOsA==?= <zhang.wei@example.cn>
@@ -167,7 +167,11 @@ def test_every_kind_of_source_syncs_into_golden_records_and_no_secret_leaks(
     assert not failed.ok
     problems = " ".join(failed.problems) + " ".join(c.problem or "" for c in check_sources(config))
 
-    report = write_summary(engine, failed.ledger, tmp_path / "report.html").read_text()
+    written = write_report(engine, config, failed.ledger.run_id)
+    report = "".join(  # the HTML, the JSON and every Data Docs page
+        p.read_text(encoding="utf-8")
+        for p in (written.html, written.json, *written.html.parent.rglob("*.html"))
+    )
     backup = create_backup(config)
     dumped = ""
     for table in (backup.path / "tables").iterdir():

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import pipeline.export_parquet
 from core.settings import HubConfig, load_config
 from core.store.tables import change_event, golden_record, xref
+from mdm import SurvivorshipPolicy
 from pipeline.demo import sample_dir
 from pipeline.export import EXPORT_COLUMNS, FIELD_COLUMNS, export_columns, export_golden
 from pipeline.export_parquet import parquet_schema
@@ -23,6 +24,7 @@ from pipeline.steward import merge_golden
 from pipeline.sync import open_store, sync
 
 TRUST = {"crm": 70, "erp": 60, "webshop": 40}
+POLICY = SurvivorshipPolicy(trust=TRUST)
 
 
 @pytest.fixture
@@ -127,7 +129,7 @@ def test_since_gives_exactly_the_records_changed_after_it_in_their_current_state
         return str(scalar(hub, query))
 
     anna, john, emma = golden_of("C1003"), golden_of("C1004"), golden_of("C1011")
-    survivor = merge_golden(engine, anna, john, trust=TRUST, actor="test").golden_ids[0]
+    survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     loser = john if survivor == anna else anna
     crm = hub.base_dir / "data" / "crm_contacts.csv"
     lines = crm.read_text(encoding="utf-8-sig").splitlines(keepends=True)

@@ -1,0 +1,207 @@
+"""``crmhub quarantine …`` and ``crmhub report``: the data steward's side of quality.
+
+Personal data is masked in everything these commands print or write unless
+``--unmask`` is given. Exit codes as everywhere: 0 ok, 1 the retry run failed
+(its ledger does not add up or an ``error`` check failed), 2 a usage or config
+error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from core.errors import ConfigError
+from core.settings import HubConfig, load_config
+from crmhub import console
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+quarantine_app = typer.Typer(
+    help="Records that failed mapping or validation: list, show, export, retry.",
+    no_args_is_help=True,
+)
+report_app = typer.Typer(
+    help="Write a run's quality report (HTML + JSON + Data Docs).",
+    invoke_without_command=True,
+)
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="CRMHUB_CONFIG",
+        help="hub.yaml to use (default: ./hub.yaml, or $CRMHUB_CONFIG).",
+    ),
+]
+SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")]
+UnmaskOption = Annotated[
+    bool, typer.Option("--unmask", help="Show personal data (masked by default).")
+]
+DEFAULT_CONFIG = Path("hub.yaml")
+REASONS_SHOWN = 100
+
+
+def _hub(path: Path) -> HubConfig:
+    return load_config(path)
+
+
+def _engine(config: HubConfig) -> Engine:
+    from pipeline.sync import open_store
+
+    return open_store(config)
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: SourceOption = None,
+    limit: Annotated[int, typer.Option(help="How many entries at most.")] = 50,
+    unmask: UnmaskOption = False,
+) -> None:
+    """Open entries with their reasons, by source and key."""
+    from rich.table import Table
+
+    from pipeline.quarantine import count_open, list_quarantine
+
+    engine = _engine(_hub(config))
+    entries = list_quarantine(engine, source=source, limit=limit, unmask=unmask)
+    table = Table(title="quarantine (open)")
+    for column in ("source", "key", "line", "runs", "reasons"):
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for entry in entries:
+        reasons = entry.reason_text()
+        if len(reasons) > REASONS_SHOWN:
+            reasons = reasons[: REASONS_SHOWN - 1] + "…"
+        table.add_row(
+            entry.source,
+            entry.record_key,
+            "" if entry.line is None else str(entry.line),
+            f"{entry.first_run_id}→{entry.seen_run_id}",
+            reasons,
+        )
+    console.out.print(table)
+    console.out.print(f"{count_open(engine, source)} open entries; {len(entries)} shown")
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    source: Annotated[str, typer.Argument(metavar="SOURCE")],
+    record_key: Annotated[str, typer.Argument(metavar="RECORD_KEY")],
+    config: ConfigOption = DEFAULT_CONFIG,
+    unmask: UnmaskOption = False,
+) -> None:
+    """One entry: where it came from, every reason, and its payload."""
+    from rich.table import Table
+
+    from pipeline.quarantine import show_entry
+
+    entry = show_entry(_engine(_hub(config)), source, record_key, unmask=unmask)
+    line = f", line {entry.line}" if entry.line is not None else ""
+    console.out.print(
+        f"{entry.source} {entry.record_key} ({entry.status}; stream {entry.stream}{line}; "
+        f"first seen in run {entry.first_run_id}, last in run {entry.seen_run_id})",
+        markup=False,
+    )
+    for reason in entry.reasons:
+        console.out.print(
+            f"  {reason.get('field')}: {reason.get('reason')} [{reason.get('check')}]",
+            markup=False,
+        )
+    table = Table(title="payload" + ("" if unmask else " (personal data masked)"))
+    table.add_column("field")
+    table.add_column("value")
+    for name, value in entry.payload.items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        table.add_row(str(name), shown)
+    console.out.print(table)
+
+
+@quarantine_app.command("export")
+def quarantine_export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="FILE.csv or FILE.jsonl (format by suffix).")
+    ],
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: SourceOption = None,
+    unmask: UnmaskOption = False,
+) -> None:
+    """Every open entry with its reasons, as CSV or JSON lines."""
+    from pipeline.quarantine import EXPORT_FORMATS, export_quarantine
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        raise ConfigError(f"--output: name the file .csv or .jsonl, got {output.name!r}")
+    engine = _engine(_hub(config))
+    try:
+        out = output.open("w", newline="", encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"--output: cannot write {output}: {e.strerror}") from e
+    with out:
+        count = export_quarantine(engine, out, fmt, source=source, unmask=unmask)  # type: ignore[arg-type]
+    console.err.print(
+        f"{count} quarantine entries written to {output}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+) -> None:
+    """Re-process open entries through the current mapping and config (a run of kind retry)."""
+    from pipeline.quarantine import retry_quarantine
+
+    result = retry_quarantine(_hub(config), source_names=source)
+    if result.ledger is None:
+        console.out.print("nothing to retry: no open quarantine entries for those sources")
+        return
+    ledger = result.ledger
+    console.out.print(console.ledger_table(ledger))
+    console.out.print(
+        f"retry run {ledger.run_id}: {ledger.total('staged')} staged, "
+        f"{ledger.total('unchanged')} unchanged, {ledger.total('quarantined')} still "
+        f"quarantined; {ledger.golden_created} golden records created, "
+        f"{ledger.golden_updated} updated"
+    )
+    if result.quality is not None:
+        console.out.print(console.checks_line(result.quality.counts()))
+    if not result.ok:
+        for problem in result.problems or [f"run {ledger.run_id} {ledger.status}"]:
+            console.error(problem)
+        raise typer.Exit(1)
+
+
+@report_app.callback()
+def report(
+    config: ConfigOption = DEFAULT_CONFIG,
+    run: Annotated[int | None, typer.Option("--run", help="Run ID (default: the newest).")] = None,
+    open_it: Annotated[bool, typer.Option("--open", help="Open the HTML in a browser.")] = False,
+) -> None:
+    """Write the report of a run and print where it is."""
+    from pipeline.report import write_report
+
+    hub = _hub(config)
+    written = write_report(_engine(hub), hub, run)
+    console.out.print(f"report:    {written.html}", markup=False, highlight=False)
+    console.out.print(f"json:      {written.json}", markup=False, highlight=False)
+    if written.data_docs is not None:
+        console.out.print(f"data docs: {written.data_docs}", markup=False, highlight=False)
+    console.out.print(f"run {written.run_id}: {console.checks_line(written.quality.counts())}")
+    if open_it and not webbrowser.open(written.html.resolve().as_uri()):
+        console.err.print(
+            f"no browser found: open {written.html} yourself", markup=False, soft_wrap=True
+        )
+        sys.stderr.flush()
