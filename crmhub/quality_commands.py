@@ -67,6 +67,7 @@ def quarantine_list(
     unmask: UnmaskOption = False,
 ) -> None:
     """Open entries with their reasons, by source and key."""
+    unmask = unmask or not _masks(config)
     from rich.table import Table
 
     from pipeline.quarantine import count_open, list_quarantine
@@ -99,6 +100,7 @@ def quarantine_show(
     unmask: UnmaskOption = False,
 ) -> None:
     """One entry: where it came from, every reason, and its payload."""
+    unmask = unmask or not _masks(config)
     from rich.table import Table
 
     from pipeline.quarantine import show_entry
@@ -134,6 +136,7 @@ def quarantine_export(
     unmask: UnmaskOption = False,
 ) -> None:
     """Every open entry with its reasons, as CSV or JSON lines."""
+    unmask = unmask or not _masks(config)
     from pipeline.quarantine import EXPORT_FORMATS, export_quarantine
 
     fmt = output.suffix.lower().lstrip(".")
@@ -205,3 +208,8 @@ def report(
             f"no browser found: open {written.html} yourself", markup=False, soft_wrap=True
         )
         sys.stderr.flush()
+
+
+def _masks(config: Path) -> bool:
+    """``privacy.mask_personal_data`` of the hub: off means every listing shows values."""
+    return _hub(config).privacy.mask_personal_data

@@ -143,7 +143,8 @@ def gather_report(
             for name in ledger.sources
             if (row := repository.profile(ledger.run_id, name)) is not None
         ]
-    reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples)
+    mask = config.privacy.mask_personal_data
+    reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples, mask)
     return RunReport(
         generated_at=generated_at,
         run=RunSummary(
@@ -186,7 +187,9 @@ def reason_template(reason: str) -> str:
     return _QUOTED.sub("'…'", reason)
 
 
-def _top_reasons(engine: Engine, run_id: int, examples: int) -> tuple[list[TopReason], int]:
+def _top_reasons(
+    engine: Engine, run_id: int, examples: int, mask: bool
+) -> tuple[list[TopReason], int]:
     groups: dict[tuple[str, str, str, str], TopReason] = {}
     entries = 0
     after = None
@@ -195,7 +198,7 @@ def _top_reasons(engine: Engine, run_id: int, examples: int) -> tuple[list[TopRe
             rows = QuarantineReview(uow.connection).seen_in(run_id, after=after)
         for row in rows:
             entries += 1
-            _count_reasons(groups, QuarantineEntry.from_row(row), examples)
+            _count_reasons(groups, QuarantineEntry.from_row(row), examples, mask)
         if len(rows) < PAGE:
             break
         after = (rows[-1].source, rows[-1].record_key)
@@ -204,14 +207,19 @@ def _top_reasons(engine: Engine, run_id: int, examples: int) -> tuple[list[TopRe
 
 
 def _count_reasons(
-    groups: dict[tuple[str, str, str, str], TopReason], entry: QuarantineEntry, examples: int
+    groups: dict[tuple[str, str, str, str], TopReason],
+    entry: QuarantineEntry,
+    examples: int,
+    mask: bool = True,
 ) -> None:
     """Count each reason of ``entry`` in its group; keep a masked example while a group has
-    fewer than ``examples`` (the payload is masked only then: most entries need no example)."""
+    fewer than ``examples`` (the payload is masked only then: most entries need no example).
+    ``mask=False`` (``privacy.mask_personal_data: false``) shows the values as read."""
     payload: dict[str, Any] | None = None
     for reason in entry.reasons:
         field, check = str(reason.get("field", "")), str(reason.get("check", ""))
-        shown = mask_reason(field, str(reason.get("reason", "")))
+        shown = str(reason.get("reason", ""))
+        shown = mask_reason(field, shown) if mask else shown
         key = (entry.source, field, check, reason_template(shown))
         if key not in groups and len(groups) >= MAX_REASON_GROUPS:
             key = (entry.source, "*", "*", "other reasons")
@@ -220,7 +228,8 @@ def _count_reasons(
         )
         group.count += 1
         if len(group.examples) < examples:
-            payload = payload if payload is not None else mask_payload(entry.payload)
+            if payload is None:
+                payload = mask_payload(entry.payload) if mask else dict(entry.payload)
             group.examples.append(
                 ReasonExample(
                     record_key=entry.record_key, line=entry.line, reason=shown, payload=payload

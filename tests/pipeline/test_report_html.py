@@ -12,6 +12,7 @@ from chromium import ensure_chromium, render  # type: ignore[import-not-found]
 from quality_helpers import hub, write_rows  # type: ignore[import-not-found]
 from sample_people import people  # type: ignore[import-not-found]
 
+from core.settings import PrivacySettings
 from pipeline.report import write_report
 from pipeline.sync import open_store, sync
 from quality.results import ValidationReport
@@ -112,3 +113,16 @@ def test_the_browser_check_sees_console_errors_and_failed_loads(tmp_path: Path) 
     rendered = render(page, tmp_path / "broken.png")
     assert "console.error: boom" in rendered.errors
     assert any("missing.png" in e for e in rendered.errors)
+
+
+def test_personal_data_shows_in_the_report_only_when_the_config_turns_masking_off(
+    tmp_path: Path,
+) -> None:
+    path = write_rows(tmp_path / "crm.csv", [*people(3), *BAD])
+    masked = hub(f"sqlite:///{tmp_path / 'store.db'}", path)
+    sync(masked)
+    html = write_report(open_store(masked), masked).html.read_text(encoding="utf-8")
+    assert "z***@example.cn" in html and "zhao.wei" not in html
+    plain = masked.model_copy(update={"privacy": PrivacySettings(mask_personal_data=False)})
+    html = write_report(open_store(plain), plain).html.read_text(encoding="utf-8")
+    assert "zhao.wei@@example.cn" in html
