@@ -150,12 +150,21 @@ def dedupe(
     encoding: Annotated[str | None, typer.Option(help="CSV encoding (default: detected).")] = None,
     delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (default: first).")] = None,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of source_id and the true entity of each record: print precision, "
+            "recall and F1 of the result against it."
+        ),
+    ] = None,
 ) -> None:
     """Deduplicate one file: one output line per input record, rejects listed with reasons."""
     from pipeline.dedupe import dedupe_file
+    from pipeline.evaluate import pairwise_score, read_clusters
 
     if date_order not in ("dmy", "mdy", "ymd"):
         raise ConfigError(f"--date-order: expected dmy, mdy or ymd, got {date_order!r}")
+    known = read_clusters(truth) if truth is not None else None
     order: Literal["dmy", "mdy", "ymd"] = date_order  # type: ignore[assignment]
     with console.progress_bars() as progress:
         result = dedupe_file(
@@ -176,6 +185,13 @@ def dedupe(
         f"{result.rejected} rejected (see {result.rejects})"
     )
     console.out.print(f"output: {result.output}")
+    if known is not None:
+        score = pairwise_score(read_clusters(result.output), known)
+        console.out.print(
+            f"against {truth}: precision {score.precision:.4f}, recall {score.recall:.4f}, "
+            f"F1 {score.f1:.4f} ({score.correct} of {score.true} true pairs found, "
+            f"{score.found - score.correct} wrong)"
+        )
     if not result.sync.ok:
         _fail(result.sync.problems)
 

@@ -20,6 +20,7 @@ from mdm.blocking import block_keys
 from mdm.candidates import index_hashed, name_oversized, partition_count, partitions
 from mdm.cluster import cluster
 from mdm.frequencies import TermFrequencies
+from mdm.incremental import DedupeIndex
 from mdm.library import CUSTOMER_COMPARISONS
 from mdm.matcher import Thresholds
 from mdm.model import Model, Prepared, bits, default_model, probability_of
@@ -37,6 +38,7 @@ class DedupeResult:
     review_edges: int = 0
     oversized_blocks: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    index: DedupeIndex | None = None
 
     def labels(self) -> list[int]:
         """A cluster number per record, in input order."""
@@ -60,11 +62,14 @@ def dedupe(
     keep_values: int = 5_000,
     coherent: bool = True,
     u_source: USource = "random",
+    keep_index: bool = False,
 ) -> DedupeResult:
     """Find the duplicates among standardised flat records.
 
     Without a ``model``, one is learned from the records themselves (EM over a sample of
     their candidate pairs, no labels) unless ``learn=False``, which uses the defaults.
+    ``keep_index=True`` keeps what later records are matched against
+    (:class:`~mdm.incremental.DedupeIndex`, as ``result.index``).
 
     >>> people = [
     ...     {"given_name": "Robert", "family_name": "Smith", "birth_date": "1980-02-01",
@@ -92,6 +97,7 @@ def dedupe(
 
     clock = time.perf_counter()
     index = index_hashed(hashes, counts, block_cap)
+    kept = (hashes, counts) if keep_index else None
     del hashes, counts
     if index.oversized and isinstance(records, Sequence):
         index = name_oversized(index, lambda position: block_keys(records[position]))
@@ -142,8 +148,9 @@ def dedupe(
         rescore=rescore if coherent else None,
     )
     seconds["cluster"] = time.perf_counter() - clock
-    return DedupeResult(
-        sorted(sorted(int(x) for x in g) for g in groups),  # type: ignore[call-overload]
+    clusters = sorted(sorted(int(x) for x in g) for g in groups)  # type: ignore[call-overload]
+    result = DedupeResult(
+        clusters,
         base,
         scored,
         matches,
@@ -151,6 +158,16 @@ def dedupe(
         dict(index.oversized),
         seconds,
     )
+    if kept is not None:
+        result.index = DedupeIndex.build(
+            base,
+            prepared,
+            *kept,
+            result.labels(),
+            thresholds=thresholds,
+            block_cap=block_cap,
+        )
+    return result
 
 
 def _chain(first: np.ndarray, rest: Iterable[np.ndarray]) -> Iterable[np.ndarray]:

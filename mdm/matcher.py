@@ -18,18 +18,41 @@ from mdm.compare import (
     score_pair,
 )
 from mdm.frequencies import TermFrequencies, term_values
-from mdm.model import Model, default_model
+from mdm.model import Model, Prepared, default_model
 from mdm.score import PairScore
 
 Outcome = Literal["match", "review", "distinct"]
 
 
 class Matcher(Protocol):
-    """What the resolver needs from a matcher; swap the implementation, keep the pipeline."""
+    """What the resolver needs from a matcher; swap the implementation, keep the pipeline.
+
+    The store counts the values each record holds (``term_values``, per table in
+    ``term_tables``) and hands the counts back: once for the whole store
+    (``for_store``) and, for the records a batch compares, as ``frequencies``.
+    """
+
+    @property
+    def term_tables(self) -> tuple[str, ...]: ...
 
     def block_keys(self, record: Mapping[str, Any]) -> set[str]: ...
 
-    def score(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> PairScore: ...
+    def term_values(self, record: Mapping[str, Any]) -> list[tuple[str, str]]: ...
+
+    def for_store(self, count: int, frequencies: TermFrequencies) -> Matcher: ...
+
+    def prepare(self, record: Mapping[str, Any]) -> Any: ...
+
+    def score_prepared(
+        self, a: Any, b: Any, frequencies: TermFrequencies | None = None
+    ) -> PairScore: ...
+
+    def score(
+        self,
+        a: Mapping[str, Any],
+        b: Mapping[str, Any],
+        frequencies: TermFrequencies | None = None,
+    ) -> PairScore: ...
 
     def decide(self, score: PairScore) -> Outcome: ...
 
@@ -99,8 +122,26 @@ class FellegiSunterMatcher:
             thresholds = Thresholds(auto_merge, review, strong=max(0.99, auto_merge))
         return cls(model, thresholds, frequencies)
 
+    @property
+    def term_tables(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.model.comparisons)
+
     def block_keys(self, record: Mapping[str, Any]) -> set[str]:
         return block_keys(record)
+
+    def for_store(self, count: int, frequencies: TermFrequencies) -> FellegiSunterMatcher:
+        """This matcher for a store of ``count`` records with these value counts
+        (see :meth:`mdm.model.Model.for_store`)."""
+        return FellegiSunterMatcher(self.model.for_store(count, frequencies), self.thresholds)
+
+    def prepare(self, record: Mapping[str, Any]) -> Prepared:
+        """A record's comparison values, extracted once to be scored against many others."""
+        return self.model.prepare(record)
+
+    def score_prepared(
+        self, a: Prepared, b: Prepared, frequencies: TermFrequencies | None = None
+    ) -> PairScore:
+        return self.model.score(a, b, frequencies or self.frequencies)
 
     def score(
         self,
@@ -154,10 +195,32 @@ class RuleMatcher:
     comparisons: tuple[RuleComparison, ...] = DEFAULT_COMPARISONS
     prior: float = DEFAULT_PRIOR
 
+    term_tables: tuple[str, ...] = ()
+
     def block_keys(self, record: Mapping[str, Any]) -> set[str]:
         return legacy_block_keys(record)
 
-    def score(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> PairScore:
+    def term_values(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Fixed weights: value counts change nothing."""
+        return []
+
+    def for_store(self, count: int, frequencies: TermFrequencies) -> RuleMatcher:
+        return self
+
+    def prepare(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        return record
+
+    def score_prepared(
+        self, a: Mapping[str, Any], b: Mapping[str, Any], frequencies: TermFrequencies | None = None
+    ) -> PairScore:
+        return score_pair(a, b, self.comparisons, self.prior)
+
+    def score(
+        self,
+        a: Mapping[str, Any],
+        b: Mapping[str, Any],
+        frequencies: TermFrequencies | None = None,
+    ) -> PairScore:
         return score_pair(a, b, self.comparisons, self.prior)
 
     def decide(self, score: PairScore) -> Outcome:

@@ -188,6 +188,38 @@ class Model:
             self.comparisons, self.m, self.u, prior, self.frequencies, self.guards, self.training
         )
 
+    def for_store(self, count: int, frequencies: TermFrequencies) -> Model:
+        """The model for a store of ``count`` records whose value counts are ``frequencies``.
+
+        The prior is scaled to the store (:meth:`for_records`). A model that learned an exact
+        level's u from the value counts of its training records (``u_source="random"``)
+        takes it from the store's counts instead: the chance that two random records share
+        an e-mail address falls as the store grows, as the prior does, and scaling one
+        without the other would weaken every identifier agreement. The store's counts also
+        become the model's term frequencies.
+
+        >>> from collections import Counter
+        >>> model = Model.from_dict({**default_model().to_dict(),
+        ...     "training": {"u_source": "random", "records": 1000}})
+        >>> store = TermFrequencies.from_counts({"email": Counter({f"{n}@x.cn": 1
+        ...                                                        for n in range(4000)})})
+        >>> scaled = model.for_store(4000, store)
+        >>> scaled.u[4][0] == 1 / 4000, round(scaled.prior / model.prior, 3)
+        (True, 0.25)
+        """
+        scaled = self.for_records(count)
+        u = self.u
+        if self.training.get("u_source") == "random":
+            u = tuple(
+                exact_u_from_counts(row, frequencies.fields[c.name].agreement)
+                if c.name in frequencies.fields and frequencies.fields[c.name].agreement > 0
+                else row
+                for c, row in zip(self.comparisons, self.u, strict=True)
+            )
+        return Model(
+            self.comparisons, self.m, u, scaled.prior, frequencies, self.guards, self.training
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: comparisons, m/u per level, prior, frequencies, guards."""
         return {
@@ -231,6 +263,21 @@ class Model:
             guards,
             dict(data.get("training") or {}),
         )
+
+
+def exact_u_from_counts(row: Sequence[float], agreement: float) -> tuple[float, ...]:
+    """u per level with the exact level's set to ``agreement`` (the chance that two random
+    values agree, from value counts: far more precise than a sample of pairs), the other
+    levels keeping their shares of the rest.
+
+    >>> [round(u, 5) for u in exact_u_from_counts((0.2, 0.3, 0.5), 0.01)]
+    [0.01, 0.37125, 0.61875]
+    """
+    exact = min(agreement, 0.5)
+    rest = sum(row[1:]) or 1.0
+    raised = [max(x, 1e-7) for x in (exact, *(x * (1.0 - exact) / rest for x in row[1:]))]
+    total = sum(raised)
+    return tuple(x / total for x in raised)
 
 
 #: Cold-start m and u per level for candidate pairs (records sharing a blocking key).

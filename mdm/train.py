@@ -33,7 +33,14 @@ from mdm.comparisons import Comparison
 from mdm.em import expectation_maximisation, level_shares
 from mdm.frequencies import TermFrequencies
 from mdm.library import CUSTOMER_COMPARISONS
-from mdm.model import DEFAULT_PRIOR, Model, Prepared, default_model, default_parameters
+from mdm.model import (
+    DEFAULT_PRIOR,
+    Model,
+    Prepared,
+    default_model,
+    default_parameters,
+    exact_u_from_counts,
+)
 
 #: Where u comes from. ``random``: scored against random record pairs (u from random
 #: pairs and value counts, the prior scaled to all pairs), m from EM on candidate pairs;
@@ -187,9 +194,7 @@ def _random_u(
     for comparison, row in zip(comparisons, shares, strict=True):
         counted = frequencies.fields.get(comparison.name)
         if counted is not None and counted.agreement > 0:
-            rest = sum(row[1:]) or 1.0
-            exact = min(counted.agreement, 0.5)
-            row = [exact, *(x * (1.0 - exact) / rest for x in row[1:])]
+            row = list(exact_u_from_counts(row, counted.agreement))
         found.append(row)
     return _floor(found, floor=1e-7)
 

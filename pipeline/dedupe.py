@@ -71,6 +71,7 @@ def dedupe_file(
                 ),
             ),
             base_dir=Path.cwd(),
+            match_model=str(workdir / "match-model.json"),  # none: learned from this file
         )
         open_source(config, config.sources[0]).connector.check()
         engine = open_store(config)

@@ -16,11 +16,12 @@ from typing import Any
 
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
-from mdm import Matcher, golden_id_for, record_key
+from mdm import Matcher, TermFrequencies, golden_id_for, record_key
 from mdm.constrained import ConstrainedClusters
 from mdm.ids import parse_record_key
 from mdm.survivorship import SurvivorshipPolicy
 from pipeline.clock import Clock
+from pipeline.frequencies import batch_frequencies, index_keys, store_frequencies
 from pipeline.golden_writer import GoldenCounts, GoldenWriter
 
 log = logging.getLogger(__name__)
@@ -52,15 +53,24 @@ def resolve_pending(
     block_cap: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> ResolveCounts:
-    """Resolve every pending record, one committed batch at a time."""
+    """Resolve every pending record, one committed batch at a time.
+
+    The pending records are indexed first (blocking keys and values), so that the
+    store's value counts include the whole change before anything is scored.
+    """
     counts = ResolveCounts()
+    if not index_pending(engine, matcher):
+        return counts
+    with UnitOfWork(engine) as uow:
+        store = store_frequencies(uow, matcher.term_tables)
+        matcher = matcher.for_store(uow.staging.count(), store)
     while True:
         with UnitOfWork(engine) as uow:
             keys = uow.staging.pending_keys(batch_size)
             if not keys:
                 break
             batch = ResolveCounts()
-            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch).resolve(keys)
+            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch).resolve(keys, store)
             uow.runs.add_golden_counts(run_id, **batch.golden.as_run_counts())
             uow.commit()
         counts.add(batch)
@@ -75,6 +85,28 @@ def resolve_pending(
             ", ".join(sorted(counts.oversized_blocks)[:5]),
         )
     return counts
+
+
+def index_pending(engine: Any, matcher: Matcher, *, page: int = 2_000) -> int:
+    """Index every pending record under its keys (a deleted one under none), committed page
+    by page; returns how many records are pending. Re-running it changes nothing."""
+    indexed = 0
+    after: RecordKey | None = None
+    while True:
+        with UnitOfWork(engine) as uow:
+            keys = uow.staging.pending_keys(page, after)
+            if not keys:
+                return indexed
+            rows = uow.staging.records(keys)
+            uow.matching.replace_block_keys(
+                {
+                    k: index_keys(matcher, dict(r.record)) if r.status == "active" else ()
+                    for k, r in rows.items()
+                }
+            )
+            uow.commit()
+        indexed += len(keys)
+        after = keys[-1]
 
 
 class _Batch:
@@ -92,13 +124,12 @@ class _Batch:
         self.run_id, self.at, self.block_cap, self.counts = run_id, at, block_cap, counts
         self.writer = GoldenWriter(uow, policy, run_id, at, counts.golden)
 
-    def resolve(self, keys: list[RecordKey]) -> None:
+    def resolve(self, keys: list[RecordKey], store: TermFrequencies) -> None:
         uow = self.uow
         rows = uow.staging.records(keys)
         active = {k: dict(r.record) for k, r in rows.items() if r.status == "active"}
         gone = [k for k, r in rows.items() if r.status != "active"]
         block_keys = {k: self.matcher.block_keys(record) for k, record in active.items()}
-        uow.matching.replace_block_keys({**block_keys, **{k: () for k in gone}})
         members, oversized = uow.matching.block_members(
             {v for values in block_keys.values() for v in values}, self.block_cap
         )
@@ -111,6 +142,7 @@ class _Batch:
         for k, row in uow.staging.records(linked).items():
             if row.status == "active":
                 records[k] = dict(row.record)
+        self.frequencies = batch_frequencies(uow, self.matcher, store, records.values())
 
         clusters = ConstrainedClusters(self._kept_apart(list(active), links))
         for k in active:
@@ -163,10 +195,14 @@ class _Batch:
                         pairs.add((key, other) if key < other else (other, key))
         named = {pair: (record_key(*pair[0]), record_key(*pair[1])) for pair in pairs}
         pinned = self.uow.matching.pinned(named.values())
+        prepare = self.matcher.prepare
+        prepared = {k: prepare(records[k]) for k in {k for pair in pairs for k in pair}}
         decisions, reviews, edges = [], [], []
         for pair in sorted(pairs):
             left, right = named[pair]
-            score = self.matcher.score(records[pair[0]], records[pair[1]])
+            score = self.matcher.score_prepared(
+                prepared[pair[0]], prepared[pair[1]], self.frequencies
+            )
             outcome = self.matcher.decide(score)
             if (left, right) in pinned:
                 outcome = "match" if pinned[(left, right)] == "match" else "distinct"

@@ -33,6 +33,7 @@ from pipeline.resolve import ResolveCounts, resolve_pending
 from pipeline.sources import OpenSource, open_source
 from pipeline.stage import stage_batch
 from pipeline.survivorship import policy_for, resurvive_if_changed
+from pipeline.training import learn_model
 from quality import BatchValidator, ValidationReport
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,25 @@ def matcher_for(config: HubConfig) -> Matcher:
         model = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else default_model()
     except (OSError, ValueError) as e:
         raise ConfigError(f"{path}: cannot read the match model ({e}); retrain or remove it") from e
+    thresholds = (config.thresholds.auto_merge, config.thresholds.review)
+    return FellegiSunterMatcher.from_model(model, thresholds)
+
+
+def run_matcher(config: HubConfig, engine: Engine) -> Matcher:
+    """The matcher a run resolves with: the saved model, else one learned from the store by
+    EM (a bounded sample, only when records are pending: an idle run learns nothing)."""
+    if config.resolve_path(config.match_model).is_file():
+        return matcher_for(config)
+    with UnitOfWork(engine) as uow:
+        pending = uow.staging.pending_count()
+    if not pending:
+        return matcher_for(config)
+    model, records = learn_model(engine)
+    log.info(
+        "no saved match model: weights learned from %d staged records for this run "
+        "(crmhub match train saves them)",
+        records,
+    )
     thresholds = (config.thresholds.auto_merge, config.thresholds.review)
     return FellegiSunterMatcher.from_model(model, thresholds)
 
@@ -168,7 +188,7 @@ def resolve_run(
     resurvived = resurvive_if_changed(engine, policy, run_id=run_id, clock=clock)
     counts = resolve_pending(
         engine,
-        matcher_for(config),
+        run_matcher(config, engine),
         policy,
         run_id=run_id,
         clock=clock,

@@ -50,10 +50,10 @@ def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[
         out["source_id"] = _as_text(out["source_id"])
     if "email" in out:
         out["email"] = standardise_email(_as_text(out["email"]))
-    if "phone" in out:
-        out["phone"] = standardise_phone(_as_text(out["phone"]), options.default_region)
     if "country" in out:
         out["country"] = standardise_country(_as_text(out["country"]))
+    if "phone" in out:
+        out["phone"] = _phone(_as_text(out["phone"]), options, out.get("country"))
     if "postcode" in out:
         postcode = _as_text(out["postcode"])
         out["postcode"] = postcode.upper() if postcode else None
@@ -77,7 +77,7 @@ def _standardise_lists(out: dict[str, Any], options: StandardiseOptions) -> None
         out["emails"] = _first_unique([out.get("email"), *found])
         out["email"] = out["emails"][0] if out["emails"] else None
     if out.get("phones"):
-        found = [standardise_phone(_as_text(v), options.default_region) for v in out["phones"]]
+        found = [_phone(_as_text(v), options, out.get("country")) for v in out["phones"]]
         out["phones"] = _first_unique([out.get("phone"), *found])
         out["phone"] = out["phones"][0] if out["phones"] else None
     if out.get("addresses"):
@@ -86,6 +86,17 @@ def _standardise_lists(out: dict[str, Any], options: StandardiseOptions) -> None
         if addresses and not any(out.get(c) for c in _PRIMARY_ADDRESS):
             for column, key in _PRIMARY_ADDRESS.items():
                 out[column] = addresses[0].get(key)
+
+
+def _phone(value: str | None, options: StandardiseOptions, country: Any) -> str | None:
+    """A number without a country code is read in the record's own country first, then in
+    the source's region: a German customer's ``"030 2706351"`` in a source whose numbers
+    are Chinese is a Berlin number, and ``"015 223449133"`` a German mobile."""
+    if isinstance(country, str) and len(country) == 2 and country != options.default_region:
+        phone = standardise_phone(value, country)
+        if phone is None or phone.startswith("+"):
+            return phone
+    return standardise_phone(value, options.default_region)
 
 
 _PRIMARY_ADDRESS = {

@@ -59,6 +59,36 @@ class MatchingRepository:
                 members.setdefault(row.blocking_key, set()).add((row.source, row.source_id))
         return members, oversized
 
+    def key_counts(self, values: Iterable[str]) -> dict[str, int]:
+        """How many records hold each of ``values`` (keys held by none are left out)."""
+        t = block_key.c
+        counts: dict[str, int] = {}
+        for chunk in chunked(sorted(set(values))):
+            for row in self._c.execute(
+                sa.select(t.blocking_key, sa.func.count())
+                .where(t.blocking_key.in_(chunk))
+                .group_by(t.blocking_key)
+            ):
+                counts[row[0]] = int(row[1])
+        return counts
+
+    def key_totals(self, prefix: str) -> tuple[int, int, int]:
+        """Over the keys starting with ``prefix``: (records counted, sum of squared counts,
+        distinct keys), one aggregate over that range of the key index."""
+        key = block_key.c.blocking_key
+        if self._c.dialect.name == "postgresql":  # a range of bytes, whatever the locale
+            key = key.collate("C")  # type: ignore[assignment]
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        per_key = (
+            sa.select(sa.func.count().label("n"))
+            .where(key >= prefix, key < upper)
+            .group_by(block_key.c.blocking_key)
+            .subquery()
+        )
+        n = per_key.c.n
+        row = self._c.execute(sa.select(sa.func.sum(n), sa.func.sum(n * n), sa.func.count())).one()
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
     def pinned(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """Steward decisions (``match`` / ``distinct``) for the given ordered pairs."""
         t = match_decision.c

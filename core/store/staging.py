@@ -91,14 +91,13 @@ class StagingRepository:
         )
         return int(result.rowcount or 0)
 
-    def pending_keys(self, limit: int) -> list[RecordKey]:
+    def pending_keys(self, limit: int, after: RecordKey | None = None) -> list[RecordKey]:
+        """The first ``limit`` pending records in key order (after ``after``, to page on)."""
         t = source_record.c
-        rows = self._c.execute(
-            sa.select(t.source, t.source_id)
-            .where(t.resolve_pending.is_(True))
-            .order_by(t.source, t.source_id)
-            .limit(limit)
-        )
+        query = sa.select(t.source, t.source_id).where(t.resolve_pending.is_(True))
+        if after is not None:
+            query = query.where(sa.tuple_(t.source, t.source_id) > sa.tuple_(*after))
+        rows = self._c.execute(query.order_by(t.source, t.source_id).limit(limit))
         return [(r.source, r.source_id) for r in rows]
 
     def pending_count(self, source: str | None = None) -> int:

@@ -175,3 +175,12 @@ def test_standardising_a_standard_record_changes_nothing() -> None:
     }
     once = standardise_flat(raw, CN)
     assert standardise_flat(once, CN) == once
+
+
+def test_a_local_number_is_read_in_the_records_own_country_first() -> None:
+    german = standardise_flat({"phone": "015 223449133", "country": "Deutschland"}, CN)
+    chinese_in_germany = standardise_flat({"phone": "138 0013 8000", "country": "DE"}, CN)
+    unknown = standardise_flat({"phone": "015 223449133"}, CN)
+    assert german["phone"] == "+4915223449133"
+    assert chinese_in_germany["phone"] == "+8613800138000"
+    assert unknown["phone"] == "+8615223449133"

@@ -97,6 +97,28 @@ def test_dedupe_groups_the_same_person_across_scripts(
     assert golden["1"] == golden["2"] != golden["3"]
 
 
+def test_dedupe_with_a_truth_file_reports_precision_recall_and_f1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        HEADER
+        + "1,张伟,zhang.wei@example.cn,138 0013 8000,北京\n"
+        + "2,Wei Zhang,ZHANG.WEI@example.cn,0086-138-0013-8000,Beijing\n"
+        + "3,李娜,li.na@example.cn,139 1234 5678,上海\n",
+        encoding="utf-8",
+    )
+    truth = tmp_path / "truth.csv"
+    truth.write_text("source_id,person\n1,a\n2,b\n3,b\n", encoding="utf-8")
+    code, printed, err = run(
+        capsys, "dedupe", str(source), "-o", str(tmp_path / "o.csv"), "--truth", str(truth)
+    )
+    assert code == 0, err
+    assert "precision 0.0000, recall 0.0000, F1 0.0000 (0 of 1 true pairs found, 1 wrong)" in (
+        " ".join(printed.split())
+    )
+
+
 @pytest.mark.parametrize(
     ("content", "extra", "expected"),
     [
