@@ -19,6 +19,7 @@ import typer
 from core.errors import ConfigError
 from core.settings import HubConfig, load_config
 from crmhub import console
+from crmhub.options import DEFAULT_CONFIG, ConfigOption
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -32,20 +33,10 @@ report_app = typer.Typer(
     invoke_without_command=True,
 )
 
-ConfigOption = Annotated[
-    Path,
-    typer.Option(
-        "--config",
-        "-c",
-        envvar="CRMHUB_CONFIG",
-        help="hub.yaml to use (default: ./hub.yaml, or $CRMHUB_CONFIG).",
-    ),
-]
 SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")]
 UnmaskOption = Annotated[
     bool, typer.Option("--unmask", help="Show personal data (masked by default).")
 ]
-DEFAULT_CONFIG = Path("hub.yaml")
 REASONS_SHOWN = 100
 
 

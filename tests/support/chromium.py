@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apt_install import apt_install  # type: ignore[import-not-found]
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = (
@@ -46,20 +47,7 @@ def ensure_chromium() -> Path:
     found = shutil.which("chromium", path="/usr/bin:/usr/local/bin")
     if found:
         return Path(found)
-    if os.geteuid() != 0:
-        pytest.fail(
-            "chromium is not installed and installing it needs root: "
-            "apt-get install -y --no-install-recommends chromium"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    wait_for_lock = ["-o", "DPkg::Lock::Timeout=300"]  # other sessions may be installing too
-    for command in (
-        ["apt-get", *wait_for_lock, "update"],
-        ["apt-get", *wait_for_lock, "install", "-y", "--no-install-recommends", "chromium"],
-    ):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.fail(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    apt_install("chromium")
     if not CHROMIUM.is_file():
         pytest.fail(f"chromium was installed but {CHROMIUM} is missing")
     return CHROMIUM

@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from apt_install import apt_install  # type: ignore[import-not-found]
 
 USER = "owner@example.com"
 PASSWORD = "dove-s3cret-pw"
@@ -180,20 +181,7 @@ def install_dovecot() -> str:
     found = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin:/usr/bin")
     if found:
         return found
-    if os.geteuid() != 0:
-        pytest.fail(
-            "dovecot is not installed and installing it needs root: apt-get install "
-            "-y --no-install-recommends dovecot-imapd"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    wait_for_lock = ["-o", "DPkg::Lock::Timeout=300"]  # other sessions may be installing too
-    for command in (
-        ["apt-get", *wait_for_lock, "update"],
-        ["apt-get", *wait_for_lock, "install", "-y", "--no-install-recommends", "dovecot-imapd"],
-    ):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            pytest.fail(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    apt_install("dovecot-imapd", timeout=600)
     found = shutil.which("dovecot", path="/usr/sbin:/usr/bin")
     if not found:
         pytest.fail("dovecot-imapd was installed but no dovecot binary was found")
