@@ -38,6 +38,7 @@ from pipeline.identifiers import (
     phones_of,
     record_identifiers,
     source_key,
+    strings_in,
 )
 
 
@@ -221,7 +222,7 @@ def _quarantined(
             or (
                 national
                 and any(
-                    _digits(text).endswith(n) for text in _strings(row.payload) for n in national
+                    _digits(text).endswith(n) for text in strings_in(row.payload) for n in national
                 )
             )
         ):
@@ -240,13 +241,3 @@ def _national_digits(e164: str) -> str:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []

@@ -49,7 +49,7 @@ def record_identifiers(record: Mapping[str, Any]) -> set[tuple[str, str]]:
 def emails_in_payload(payload: Any) -> set[str]:
     """Email addresses written anywhere in a raw payload (for records that failed mapping)."""
     found: set[str] = set()
-    for text in _strings(payload):
+    for text in strings_in(payload):
         for match in _EMAIL_IN_TEXT.findall(text):
             email = standardise_email(match)
             if email:
@@ -57,12 +57,13 @@ def emails_in_payload(payload: Any) -> set[str]:
     return found
 
 
-def _strings(value: Any) -> Iterable[str]:
+def strings_in(value: Any) -> Iterable[str]:
+    """Every string in a raw payload, however deeply nested."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings_in(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            yield from strings_in(item)

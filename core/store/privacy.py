@@ -55,16 +55,12 @@ class PrivacyRepository:
 
     def add(self, identifiers: Iterable[tuple[str, str]], *, erasure_id: int, at: datetime) -> int:
         """Tombstone each (kind, value); returns how many distinct ones were written."""
-        rows = {
-            (kind, self.digest(kind, value, create=True)): {
-                "kind": kind,
-                "digest": self.digest(kind, value, create=True),
-                "erasure_id": erasure_id,
-                "created_at": at,
-            }
-            for kind, value in identifiers
-        }
-        upsert(self._c, tombstone, list(rows.values()), key=("kind", "digest"), update=())
+        digests = {(kind, self.digest(kind, value, create=True)) for kind, value in identifiers}
+        rows = [
+            {"kind": kind, "digest": digest, "erasure_id": erasure_id, "created_at": at}
+            for kind, digest in sorted(digests)  # type: ignore[type-var]
+        ]
+        upsert(self._c, tombstone, rows, key=("kind", "digest"), update=())
         return len(rows)
 
     def any(self) -> bool:

@@ -79,17 +79,22 @@ def test_dedupe_writes_every_input_record_exactly_once(
     assert f"{rows} records" in printed
 
 
-def test_dedupe_groups_the_same_person_across_scripts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    source = tmp_path / "people.csv"
-    source.write_text(
+def write_zhang_wei_and_li_na(path: Path) -> Path:
+    """张伟 twice (CJK and Latin, different phone formats) and 李娜 once."""
+    path.write_text(
         HEADER
         + "1,张伟,zhang.wei@example.cn,138 0013 8000,北京\n"
         + "2,Wei Zhang,ZHANG.WEI@example.cn,0086-138-0013-8000,Beijing\n"
         + "3,李娜,li.na@example.cn,139 1234 5678,上海\n",
         encoding="utf-8",
     )
+    return path
+
+
+def test_dedupe_groups_the_same_person_across_scripts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_zhang_wei_and_li_na(tmp_path / "people.csv")
     out = tmp_path / "out.csv"
     assert run(capsys, "dedupe", str(source), "-o", str(out))[0] == 0
     with out.open(encoding="utf-8") as f:
@@ -100,14 +105,7 @@ def test_dedupe_groups_the_same_person_across_scripts(
 def test_dedupe_with_a_truth_file_reports_precision_recall_and_f1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = tmp_path / "people.csv"
-    source.write_text(
-        HEADER
-        + "1,张伟,zhang.wei@example.cn,138 0013 8000,北京\n"
-        + "2,Wei Zhang,ZHANG.WEI@example.cn,0086-138-0013-8000,Beijing\n"
-        + "3,李娜,li.na@example.cn,139 1234 5678,上海\n",
-        encoding="utf-8",
-    )
+    source = write_zhang_wei_and_li_na(tmp_path / "people.csv")
     truth = tmp_path / "truth.csv"
     truth.write_text("source_id,person\n1,a\n2,b\n3,b\n", encoding="utf-8")
     code, printed, err = run(
