@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.errors import Problem
+
 
 class RawRecord(BaseModel):
     """One record as the source gave it.
@@ -14,6 +16,10 @@ class RawRecord(BaseModel):
     ``position`` is the stream state to save once this record is staged, so a
     run killed right after it resumes from here; ``line`` points a person at
     the record in the source (a spreadsheet row, a message UID) in errors.
+    ``problems`` are what the reader could not read faithfully in one field
+    (an XLSX formula with no cached value): the record still goes on, the
+    field's value in ``payload`` is what was read (often None), and each
+    problem names the field it concerns and where in the source it sits.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -25,3 +31,6 @@ class RawRecord(BaseModel):
     payload: dict[str, Any]
     position: dict[str, Any] | None = None
     line: int | None = Field(default=None, description="row or record number in the source")
+    problems: tuple[Problem, ...] = Field(
+        default=(), description="field problems the reader found (check 'reader')"
+    )
