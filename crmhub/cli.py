@@ -19,7 +19,7 @@ from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
-from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption
+from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, RawOption
 from crmhub.privacy_commands import register as register_privacy_commands
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(report_app, name="report")
-
 
 
 def _config(path: Path) -> HubConfig:
@@ -157,6 +156,7 @@ def dedupe(
             "recall and F1 of the result against it."
         ),
     ] = None,
+    raw: RawOption = False,
 ) -> None:
     """Deduplicate one file: one output line per input record, rejects listed with reasons."""
     from pipeline.dedupe import dedupe_file
@@ -179,6 +179,7 @@ def dedupe(
                 for k, v in (("encoding", encoding), ("delimiter", delimiter), ("sheet", sheet))
                 if v is not None
             },
+            raw=raw,
         )
     console.out.print(
         f"{result.records} records → {result.clusters} customers; "
@@ -233,6 +234,7 @@ def golden_export(
     provenance: Annotated[
         bool, typer.Option("--provenance", help="Add the source of each field (<field>__source).")
     ] = False,
+    raw: RawOption = False,
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Stream active golden records (or those changed after SEQ) as CSV, JSON lines or Parquet."""
@@ -243,7 +245,7 @@ def golden_export(
     if fmt == "parquet" and output is None:
         raise ConfigError("--format parquet is binary: write it to a file with -o FILE")
     engine = _engine(_config(config))
-    options = {"since": since, "provenance": provenance}
+    options = {"since": since, "provenance": provenance, "raw": raw}
     if output is None:
         result = export_golden(engine, sys.stdout, fmt, **options)  # type: ignore[arg-type]
         where = "stdout"

@@ -22,3 +22,12 @@ ActorOption = Annotated[
     str,
     typer.Option("--by", envvar="USER", help="Who decides (recorded in the audit trail)."),
 ]
+
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="Write CSV cells untouched (by default a cell a spreadsheet would run as a "
+        "formula, like =HYPERLINK(…), gets a leading ').",
+    ),
+]

@@ -19,7 +19,7 @@ import typer
 from core.errors import ConfigError
 from core.settings import HubConfig, load_config
 from crmhub import console
-from crmhub.options import DEFAULT_CONFIG, ConfigOption
+from crmhub.options import DEFAULT_CONFIG, ConfigOption, RawOption
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -125,6 +125,7 @@ def quarantine_export(
     config: ConfigOption = DEFAULT_CONFIG,
     source: SourceOption = None,
     unmask: UnmaskOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Every open entry with its reasons, as CSV or JSON lines."""
     unmask = unmask or not _masks(config)
@@ -139,7 +140,7 @@ def quarantine_export(
     except OSError as e:
         raise ConfigError(f"--output: cannot write {output}: {e.strerror}") from e
     with out:
-        count = export_quarantine(engine, out, fmt, source=source, unmask=unmask)  # type: ignore[arg-type]
+        count = export_quarantine(engine, out, fmt, source=source, unmask=unmask, raw=raw)  # type: ignore[arg-type]
     console.err.print(
         f"{count} quarantine entries written to {output}",
         markup=False,

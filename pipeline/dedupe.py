@@ -6,7 +6,6 @@ so a file deduplicated here matches exactly as it would in the hub.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from core.errors import InputFileError
+from core.safe_csv import CsvWriter
 from core.settings import HubConfig, SourceConfig
 from core.store import UnitOfWork
 from core.store.tables import quarantine, source_record, xref
@@ -52,8 +52,13 @@ def dedupe_file(
     clock: Clock = utc_now,
     progress: Progress | None = None,
     read_options: dict[str, str] | None = None,
+    raw: bool = False,
 ) -> DedupeResult:
-    """``read_options`` are spreadsheet connection settings (encoding, delimiter, sheet)."""
+    """``read_options`` are spreadsheet connection settings (encoding, delimiter, sheet).
+
+    Cells of the output and rejects files that a spreadsheet would run as formulas get a
+    leading ``'`` unless ``raw`` (see :mod:`core.safe_csv`).
+    """
     if not input_path.is_file():
         raise InputFileError(str(input_path), "file not found")
     workdir = Path(tempfile.mkdtemp(prefix="crmhub-dedupe-"))
@@ -84,14 +89,16 @@ def dedupe_file(
             fail_fast=True,
             check_quality=False,
         )
-        counts = _write_outputs(engine, output, rejects_path(output))
+        counts = _write_outputs(engine, output, rejects_path(output), raw)
         engine.dispose()
         return DedupeResult(*counts, output, rejects_path(output), result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _write_outputs(engine: sa.Engine, output: Path, rejects: Path) -> tuple[int, int, int]:
+def _write_outputs(
+    engine: sa.Engine, output: Path, rejects: Path, raw: bool
+) -> tuple[int, int, int]:
     """Write ``source_id,golden_id`` in input order, and the rejects with their reasons."""
     staged = sa.select(
         source_record.c.line,
@@ -120,9 +127,9 @@ def _write_outputs(engine: sa.Engine, output: Path, rejects: Path) -> tuple[int,
         output.open("w", newline="", encoding="utf-8") as out,
         rejects.open("w", newline="", encoding="utf-8") as bad,
     ):
-        writer = csv.writer(out)
+        writer = CsvWriter(out, raw=raw)
         writer.writerow(["source_id", "golden_id"])
-        bad_writer = csv.writer(bad)
+        bad_writer = CsvWriter(bad, raw=raw)
         bad_writer.writerow(["line", "source_id", "golden_id", "reasons"])
         for row in uow.connection.execute(query):
             golden_id = row.golden_id or golden_id_for(SOURCE, row.record_key)

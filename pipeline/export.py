@@ -13,7 +13,6 @@ newest event the export covers: the ``since`` of the next incremental run.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS
+from core.safe_csv import DictCsvWriter
 from core.store import UnitOfWork
 from core.store.tables import change_event, golden_record
 from pipeline.clock import as_utc
@@ -70,16 +70,18 @@ def export_golden(
     *,
     since: int | None = None,
     provenance: bool = False,
+    raw: bool = False,
 ) -> ExportResult:
     """Write the golden records (all active ones, or those changed after ``since``) to ``out``:
-    a text stream for csv/jsonl, a binary one for parquet."""
+    a text stream for csv/jsonl, a binary one for parquet. CSV cells that a spreadsheet
+    would run as formulas get a leading ``'`` unless ``raw`` (see :mod:`core.safe_csv`)."""
     with UnitOfWork(engine) as uow:
         last_seq = int(
             uow.connection.execute(sa.select(sa.func.max(change_event.c.seq))).scalar() or 0
         )
         rows = iter_golden(uow.connection, since=since, provenance=provenance)
         if fmt == "csv":
-            count = _write_csv(rows, out, provenance)
+            count = _write_csv(rows, out, provenance, raw)
         elif fmt == "jsonl":
             count = _write_jsonl(rows, out, provenance)
         else:
@@ -143,8 +145,8 @@ def flat_row(row: GoldenRow, provenance: bool) -> dict[str, Any]:
     return flat
 
 
-def _write_csv(rows: Iterator[GoldenRow], out: IO[str], provenance: bool) -> int:
-    writer = csv.DictWriter(out, fieldnames=export_columns(provenance))
+def _write_csv(rows: Iterator[GoldenRow], out: IO[str], provenance: bool, raw: bool) -> int:
+    writer = DictCsvWriter(out, export_columns(provenance), raw=raw)
     writer.writeheader()
     count = 0
     for row in rows:

@@ -10,7 +10,6 @@ screen or an export mailed around must not leak it. The retry lives in
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from core.errors import ConfigError
 from core.masking import mask_payload, mask_reason
+from core.safe_csv import DictCsvWriter
 from core.store import UnitOfWork
 from core.store.quarantine_review import PAGE, Position, QuarantineReview
 from pipeline.quarantine_retry import RetryResult, retry_quarantine
@@ -163,12 +163,16 @@ def export_quarantine(
     *,
     source: str | None = None,
     unmask: bool = False,
+    raw: bool = False,
 ) -> int:
-    """Write every open entry with its reasons as CSV or JSON lines; return how many."""
+    """Write every open entry with its reasons as CSV or JSON lines; return how many.
+
+    CSV cells that a spreadsheet would run as formulas get a leading ``'`` unless ``raw``.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"export format: expected csv or jsonl, got {fmt!r}")
     count = 0
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
+    writer = DictCsvWriter(out, CSV_COLUMNS, raw=raw) if fmt == "csv" else None
     if writer is not None:
         writer.writeheader()
     for entry in iter_entries(engine, source=source, unmask=unmask):
