@@ -1,7 +1,10 @@
 """Stream the rows of a CSV file, whatever its encoding and delimiter.
 
-Only the first :data:`~connectors.spreadsheet.encoding.SAMPLE_SIZE` bytes are
-read up front (to detect the encoding and sniff the delimiter); the rest is
+Opening the file scans it once, in chunks, to check that every line decodes in
+the encoding it will be read with (see
+:mod:`~connectors.spreadsheet.encoding_choice`) and that no line is absurdly
+long; the delimiter is sniffed from the first
+:data:`~connectors.spreadsheet.encoding.SAMPLE_SIZE` bytes. The rows are then
 streamed by the stdlib ``csv`` module, so quoted fields may hold delimiters,
 quotes and line breaks. Line numbers in errors are the physical lines where a
 record starts, as a text editor shows them.
@@ -18,12 +21,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
-from connectors.spreadsheet.encoding import (
-    SAMPLE_SIZE,
-    decode_error,
-    file_chunks,
-    resolve_encoding,
-)
+from connectors.spreadsheet.encoding import SAMPLE_SIZE, decode_error, file_chunks
+from connectors.spreadsheet.encoding_choice import choose_encoding
 from connectors.spreadsheet.settings import SpreadsheetSettings
 from connectors.spreadsheet.table import (
     NumberedRows,
@@ -34,6 +33,7 @@ from connectors.spreadsheet.table import (
     find_header,
     open_bytes,
 )
+from connectors.spreadsheet.text_scan import TextScan, human_size
 from core.errors import InputFileError
 
 DELIMITERS = ",;\t|"
@@ -53,12 +53,20 @@ def open_csv(settings: SpreadsheetSettings) -> Iterator[Table]:
     for magic, problem in _MAGIC:
         if sample.startswith(magic):
             raise InputFileError(path, problem)
-    encoding, detected = resolve_encoding(path, sample, settings.encoding)
+    encoding, detected, scan = choose_encoding(
+        path,
+        sample,
+        settings.encoding,
+        line_limit=settings.max_line_size,
+        field_limit=settings.max_field_size,
+    )
     text = _decode_sample(path, sample, encoding, detected)
     delimiter = settings.delimiter or sniff_delimiter(text)
+    csv.field_size_limit(settings.max_field_size)  # process-wide; every CSV read sets its own
     with open_file(path, encoding) as stream:
         reader = csv.reader(stream, delimiter=delimiter, strict=True)
         records = _CsvRecords(reader, path, encoding, detected)
+        records.limits(settings.max_field_size, scan)
         numbered = iter(records)
         line, cells, leftover = find_header(
             path, numbered, settings.header_row, empty="the file is empty (no header, no rows)"
@@ -97,7 +105,10 @@ def sniff_delimiter(text: str) -> str:
         lines.pop()  # cut short by the end of the sample
     scores = {}
     for delimiter in DELIMITERS:
-        counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row))
+        try:
+            counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row))
+        except csv.Error:  # a field past the size limit: the read reports it with its line
+            continue
         agreeing = [(rows, fields) for fields, rows in counts.items() if fields > 1]
         if agreeing:
             scores[delimiter] = max(agreeing)
@@ -137,6 +148,13 @@ class _CsvRecords:
         self._detected = detected
         self._width: int | None = None
         self._header_line = 0
+        self._field_limit = 0
+        self._long_lines: dict[int, int] = {}
+
+    def limits(self, field_limit: int, scan: TextScan | None) -> None:
+        """The field size limit in force, and the over-long lines the scan found."""
+        self._field_limit = field_limit
+        self._long_lines = scan.long_lines if scan is not None else {}
 
     def expect(self, header_line: int, width: int) -> None:
         self._header_line = header_line
@@ -169,7 +187,25 @@ class _CsvRecords:
             chunks = file_chunks(self._path)
             raise decode_error(self._path, self._encoding, self._detected, chunks) from e
         except csv.Error as e:
-            raise InputFileError(self._path, _csv_problem(e), last + 1) from e
+            start, end = last + 1, reader.line_num
+            if "field larger than" in str(e):
+                raise InputFileError(self._path, self._oversized(start, end), start) from e
+            raise InputFileError(self._path, _csv_problem(e), start) from e
+
+    def _oversized(self, start: int, end: int) -> str:
+        limit = f"{self._field_limit:,} characters (connection.max_field_size)"
+        long = [(line, size) for line, size in self._long_lines.items() if start <= line <= end]
+        if long:
+            line, size = long[0]
+            where = "this line" if line == start else f"line {line} of this record"
+            return (
+                f"{where} is {human_size(size)} long and holds a field over {limit}; "
+                "a customer field is never that long: fix the export, or raise the limit"
+            )
+        return (
+            f"a quoted field in this record runs on past {limit}, over lines {start}-{end}: "
+            'a quote opened here is probably never closed; double quotes inside a quoted field ("")'
+        )
 
     def _ragged(self, row: Row) -> str:
         return (
@@ -184,11 +220,6 @@ def _csv_problem(error: csv.Error) -> str:
         return (
             f"not valid CSV ({message}): a quote opened in this record is never closed; "
             'double quotes inside a quoted field ("")'
-        )
-    if "field larger than" in message:
-        return (
-            f"not valid CSV ({message}): a field this long is usually a quote opened in "
-            "this record and never closed"
         )
     if "expected after" in message:
         return (

@@ -1,16 +1,18 @@
-"""Which encoding a CSV file is in, and where exactly it stops being that encoding.
+"""Guessing the encoding of some bytes, and finding exactly where they stop being it.
 
-Detection looks at the first :data:`SAMPLE_SIZE` bytes only, in this order:
-a byte-order mark, UTF-16 without one (NUL in every other byte), strict UTF-8,
-then charset-normalizer. Chinese legacy files are read as GB18030, the superset
-of GBK and GB2312, so that rare name characters (䶮, 𠮷) survive. A file can
-still go wrong after the sample; the reader then calls :func:`decode_error`
-which finds the line and column of the first bad byte.
+:func:`detect_encoding` looks at a sample only, in this order: a byte-order
+mark, UTF-16 without one (NUL in every other byte), strict UTF-8, then
+charset-normalizer. Chinese legacy files are read as GB18030, the superset of
+GBK and GB2312, so that rare name characters (䶮, 𠮷) survive. Which encoding a
+whole file is read with is decided in
+:mod:`connectors.spreadsheet.encoding_choice`, which validates every line;
+:func:`decode_error` names the line, column and byte offset of the first bad byte.
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -29,7 +31,7 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 )
 _GB = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
 _BIG5 = {"big5", "big5hkscs", "cp950"}
-_CJK = (
+CJK_CODECS = (
     _GB
     | _BIG5
     | {
@@ -50,22 +52,18 @@ _CJK = (
 _GB_MARGIN = 0.05
 #: How codecs say that the input ended in the middle of a character.
 _CUT_OFF = ("end of data", "incomplete", "truncated")
-#: Among equally good single-byte guesses, the most common one wins.
-_TIE_PREFERENCE = ("cp1252", "iso8859_15", "iso8859_1")
-
-
-def resolve_encoding(path: str, sample: bytes, declared: str | None) -> tuple[str, bool]:
-    """The codec to read ``path`` with, and whether it was detected (not declared).
-
-    A declared UTF-8 becomes ``utf-8-sig`` when the file starts with a BOM, so
-    the mark does not end up in the first column name.
-    """
-    if declared is None:
-        return detect_encoding(path, sample), True
-    name = codecs.lookup(declared).name
-    if name == "utf-8" and sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", False
-    return name, False
+#: Among equally good single-byte guesses, the most common one wins (a short
+#: sample of Western names ties with Urdu and Arabic code pages).
+_TIE_PREFERENCE = (
+    "cp1252",
+    "iso8859_15",
+    "iso8859_1",
+    "cp1250",
+    "cp1251",
+    "cp1257",
+    "cp1254",
+    "cp1253",
+)
 
 
 def detect_encoding(path: str, sample: bytes, *, complete: bool | None = None) -> str:
@@ -82,7 +80,7 @@ def detect_encoding(path: str, sample: bytes, *, complete: bool | None = None) -
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
-    utf16 = _utf16_without_bom(sample)
+    utf16 = utf16_without_bom(sample)
     if utf16:
         return utf16
     if b"\x00" in sample:
@@ -108,7 +106,7 @@ def detect_encoding(path: str, sample: bytes, *, complete: bool | None = None) -
     return guess
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     head = sample[:4096]
     pairs = len(head) // 2
     if pairs < 2:
@@ -127,29 +125,29 @@ def _charset_normalizer_guess(sample: bytes) -> str | None:
     matches = [
         m
         for m in charset_normalizer.from_bytes(sample)
-        if not _codec_name(m.encoding).startswith(("utf_16", "utf_32"))
+        if not codec_name(m.encoding).startswith(("utf_16", "utf_32"))
     ]
     if not matches:
         return None
     best = matches[0]
-    name = _codec_name(best.encoding)
-    if name in _CJK:
+    name = codec_name(best.encoding)
+    if name in CJK_CODECS:
         for match in matches:
-            if _codec_name(match.encoding) in _GB and match.chaos <= best.chaos + _GB_MARGIN:
+            if codec_name(match.encoding) in _GB and match.chaos <= best.chaos + _GB_MARGIN:
                 return "gb18030"
         if name in _BIG5 and _is_gb2312(sample):
             # Big5 text almost always has trail bytes below 0xA1; GB2312 never does.
             return "gb18030"
         return name
     ties = {
-        _codec_name(m.encoding)
+        codec_name(m.encoding)
         for m in matches
         if m.chaos == best.chaos and m.coherence == best.coherence
     }
     return next((p for p in _TIE_PREFERENCE if p in ties), name)
 
 
-def _codec_name(encoding: str) -> str:
+def codec_name(encoding: str) -> str:
     return codecs.lookup(encoding).name.replace("-", "_")
 
 
@@ -175,25 +173,33 @@ def decode_error(
     advice = "set connection.encoding or re-save the file as UTF-8"
     if found is None:
         return InputFileError(path, f"not valid {name}{how}; {advice}")
-    line, column, bad = found
-    what = f"byte 0x{bad:02x} at column {column}" if bad is not None else "cut off at the end"
+    line, column, bad, offset = found
+    what = (
+        f"byte 0x{bad:02x} at column {column}, byte offset {offset}"
+        if bad is not None
+        else "cut off at the end"
+    )
     return InputFileError(path, f"not valid {name} ({what}{how}); {advice}", line)
 
 
 def locate_decode_error(
     chunks: Iterable[bytes], encoding: str
-) -> tuple[int, int, int | None] | None:
-    """``(line, column, byte)`` of the first byte ``encoding`` cannot decode, 1-based.
+) -> tuple[int, int, int | None, int] | None:
+    """``(line, column, byte, offset)`` of the first byte ``encoding`` cannot decode.
 
-    Lines end at ``\\n``, ``\\r\\n`` or ``\\r``, as in the CSV reader; ``byte`` is
-    None when the file ends in the middle of a character. None if all is well.
+    Line and column are 1-based, ``offset`` counts bytes from the start of the
+    file (0-based). Lines end at ``\\n``, ``\\r\\n`` or ``\\r``, as in the CSV
+    reader; ``byte`` is None when the file ends in the middle of a character.
+    None if all is well. Chunks are not kept: memory stays bounded.
     """
     decoder = codecs.getincrementaldecoder(encoding)()
     counter = _LineCounter()
-    for chunk in [*chunks, b""]:
+    consumed = 0
+    for chunk in itertools.chain(chunks, [b""]):
         state = decoder.getstate()
         try:
             counter.feed(decoder.decode(chunk, final=not chunk))
+            consumed += len(chunk)
             continue
         except UnicodeDecodeError as e:
             decoder.setstate(state)
@@ -201,7 +207,7 @@ def locate_decode_error(
             counter.feed(decoder.decode(good))
             cut_off = not chunk and any(w in e.reason for w in _CUT_OFF)
             bad = None if cut_off or e.start >= len(e.object) else e.object[e.start]
-            return counter.line, counter.column, bad
+            return counter.line, counter.column, bad, consumed - len(state[0]) + e.start
     return None
 
 

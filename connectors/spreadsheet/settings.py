@@ -27,6 +27,11 @@ from core.errors import ConfigError
 #: ``id_column`` value meaning "the row number is the id" (see :class:`SpreadsheetSettings`).
 ROW_NUMBER_ID = "row"
 
+#: Sizes past which a CSV file is refused rather than read into memory: a field
+#: of a customer record is never a megabyte, and a line of 16 MiB is not a CSV line.
+MAX_FIELD_SIZE = 1 << 20
+MAX_LINE_SIZE = 16 << 20
+
 _FORMAT_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
@@ -55,6 +60,12 @@ class SpreadsheetSettings(BaseModel):
     )
     id_column: str = Field(default="source_id", min_length=1)
     updated_at_column: str | None = None
+    max_field_size: int = Field(
+        default=MAX_FIELD_SIZE, ge=1, description="CSV: characters in one field, at most"
+    )
+    max_line_size: int = Field(
+        default=MAX_LINE_SIZE, ge=1, description="CSV: bytes in one physical line, at most"
+    )
 
     @field_validator("encoding")
     @classmethod
@@ -91,8 +102,8 @@ class SpreadsheetSettings(BaseModel):
         if file_format == "csv" and self.sheet is not None:
             raise ValueError("sheet applies to xlsx files only; remove it for a CSV file")
         if file_format == "xlsx":
-            for key in ("encoding", "delimiter"):
-                if getattr(self, key) is not None:
+            for key in ("encoding", "delimiter", "max_field_size", "max_line_size"):
+                if key in self.model_fields_set and getattr(self, key) is not None:
                     raise ValueError(f"{key} applies to CSV files only; remove it for an xlsx file")
         return self
 

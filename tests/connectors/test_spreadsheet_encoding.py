@@ -133,34 +133,44 @@ def test_declared_encoding_mismatch_names_file_line_and_encoding(tmp_path: Path)
     assert error.path == str(path)
     assert error.line == 2
     assert error.message == (
-        f"{path}, line 2: not valid utf-8 (byte 0xd5 at column 5); "
+        f"{path}, line 2: not valid utf-8 (byte 0xd5 at column 5, byte offset 35); "
         "set connection.encoding or re-save the file as UTF-8"
     )
 
 
-def test_bad_byte_after_the_sample_is_reported_with_its_line(tmp_path: Path) -> None:
-    # The first 64 KiB are ASCII, so UTF-8 is detected; the GBK row comes later.
+def late_gbk_row() -> bytes:
+    # The first 64 KiB are ASCII; the only non-ASCII row comes later.
     rows = [f"{i},Customer {i},city {i}\n" for i in range(1, 5001)]
     head = "source_id,full_name,city\n" + "".join(rows)
     assert len(head) > SAMPLE_SIZE
-    data = head.encode() + "5001,张伟,北京\n".encode("gbk") + b"5002,Last,city\n"
-    path = write(tmp_path / "late.csv", data)
-    records = SpreadsheetStream("crm", SpreadsheetSettings(path=str(path))).read(None)
+    return head.encode() + "5001,张伟,北京\n".encode("gbk") + b"5002,Last,city\n"
+
+
+def test_a_legacy_row_past_the_sample_decides_the_encoding_of_an_ascii_file(
+    tmp_path: Path,
+) -> None:
+    records = read(write(tmp_path / "late.csv", late_gbk_row()))
+    assert names(records)[-2:] == ["张伟", "Last"]
+
+
+def test_bad_byte_after_the_sample_is_refused_before_any_row_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "late.csv", late_gbk_row())
+    records = SpreadsheetStream("crm", SpreadsheetSettings(path=str(path), encoding="utf-8"))
     with pytest.raises(InputFileError) as caught:
-        for _ in records:
-            pass
+        next(iter(records.read(None)))
     assert caught.value.line == 5002
-    assert "not valid utf-8 (byte 0xd5 at column 6; utf-8 was detected" in caught.value.message
+    offset = len(late_gbk_row().split(b"5001,")[0]) + 5
+    assert f"not valid utf-8 (byte 0xd5 at column 6, byte offset {offset})" in caught.value.message
     assert caught.value.message.startswith(f"{path}, line 5002: ")
 
 
 def test_file_cut_in_the_middle_of_a_character_says_so() -> None:
-    assert locate_decode_error([b"a,b\n", b"1,\xe5\xbc"], "utf-8") == (2, 3, None)
+    assert locate_decode_error([b"a,b\n", b"1,\xe5\xbc"], "utf-8") == (2, 3, None, 6)
 
 
 def test_decode_error_position_counts_crlf_and_cr_line_ends() -> None:
     chunks = [b"a,b\r\n1,2\r", b"\n3,4\r5,\xff"]
-    assert locate_decode_error(chunks, "utf-8") == (4, 3, 0xFF)
+    assert locate_decode_error(chunks, "utf-8") == (4, 3, 0xFF, 16)
 
 
 def test_valid_bytes_have_no_decode_error_position() -> None:
