@@ -28,6 +28,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def poll_state(session: requests.Session, url: str) -> str:
+    """The run's state; on a busy machine the API may answer late, which is not a failure."""
+    try:
+        return str(session.get(url, timeout=30).json()["state"])
+    except (requests.ConnectionError, requests.Timeout):
+        return "running"
+
+
 @pytest.mark.slow
 def test_crm_sync_succeeds_under_airflow_standalone(tmp_path: Path) -> None:
     hub = tmp_path / "hub"
@@ -78,16 +86,14 @@ def test_crm_sync_succeeds_under_airflow_standalone(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "crm_sync was never parsed"
             time.sleep(2)
         run = session.post(
-            f"{base}/api/v2/dags/crm_sync/dagRuns", json={"logical_date": None}, timeout=10
+            f"{base}/api/v2/dags/crm_sync/dagRuns", json={"logical_date": None}, timeout=60
         ).json()
-        session.patch(f"{base}/api/v2/dags/crm_sync", json={"is_paused": False}, timeout=10)
+        session.patch(f"{base}/api/v2/dags/crm_sync", json={"is_paused": False}, timeout=60)
         state, deadline = "queued", time.monotonic() + 300
         while state in ("queued", "running"):
             assert time.monotonic() < deadline, f"crm_sync still {state}"
             time.sleep(3)
-            state = session.get(
-                f"{base}/api/v2/dags/crm_sync/dagRuns/{run['dag_run_id']}", timeout=10
-            ).json()["state"]
+            state = poll_state(session, f"{base}/api/v2/dags/crm_sync/dagRuns/{run['dag_run_id']}")
         assert state == "success", (tmp_path / "standalone.log").read_text()[-3000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
