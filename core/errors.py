@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 _registered_secrets: set[str] = set()
 _SECRET_ENV_HINTS = ("PASSWORD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "CREDENTIAL")
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]+:)(?P<pw>[^@\s]+)@")
+#: The user part of ``scheme://user:password@host`` (may be empty): up to its colon.
+_URL_USER = re.compile(r"[^:/@\s]*:")
+_PASSWORD_END = re.compile(r"[@\s]")
+#: Names of query parameters holding a credential (``?password=…``, ``&pwd=…``).
+SECRET_PARAMETERS = r"password|passwd|pwd|pass|secret|api_?key|access_token|auth_token"
+_QUERY_SECRET = re.compile(rf"([?&;](?:{SECRET_PARAMETERS})=)[^&;#\s]*", re.IGNORECASE)
+_SECRET_PARAMETER = re.compile(SECRET_PARAMETERS, re.IGNORECASE)
 
 
 def register_secret(value: str | None) -> None:
@@ -30,12 +36,50 @@ def _environment_secrets() -> Iterable[str]:
             yield value
 
 
+def is_secret_parameter(name: str) -> bool:
+    """Whether a query parameter of this (decoded) name holds a credential."""
+    return _SECRET_PARAMETER.fullmatch(name.strip()) is not None
+
+
 def redact(text: str) -> str:
-    """Mask registered secrets, secret-looking env values and URL passwords in ``text``."""
-    text = _URL_PASSWORD.sub(r"\g<scheme>***@", text)
+    """Mask registered secrets, secret-looking env values and URL passwords in ``text``.
+
+    Runs in time linear in ``text``: it sits on every log line of the API, whose URLs
+    a client chooses.
+
+    >>> redact("postgresql://hub:s3cret@db/hub?sslpassword=x&password=y")
+    'postgresql://hub:***@db/hub?sslpassword=x&password=***'
+    """
+    text = _QUERY_SECRET.sub(r"\g<1>***", _mask_url_passwords(text))
     for secret in sorted({*_registered_secrets, *_environment_secrets()}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+def _mask_url_passwords(text: str) -> str:
+    """``scheme://user:password@host`` → ``scheme://user:***@host`` (the user may be empty).
+
+    Each character is looked at a bounded number of times: the user part ends at the next
+    ``:``, and a password ends at the next ``@`` or blank, where the password of every
+    ``://`` before it would end too, so the search goes on from there (a regex from every
+    ``://`` to the next ``@`` would be quadratic).
+    """
+    parts: list[str] = []
+    written = 0
+    at = text.find("://")
+    while at != -1:
+        user = _URL_USER.match(text, at + 3)
+        if user is None:
+            at = text.find("://", at + 1)
+            continue
+        begin = user.end()
+        found = _PASSWORD_END.search(text, begin)
+        stop = found.start() if found else len(text)
+        if stop > begin and stop < len(text) and text[stop] == "@":
+            parts += [text[written:begin], "***"]
+            written = stop
+        at = text.find("://", stop)
+    return "".join([*parts, text[written:]]) if parts else text
 
 
 class HubError(Exception):

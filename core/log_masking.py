@@ -16,7 +16,11 @@ import re
 
 from core.masking import mask_email, mask_phone
 
-_EMAIL = re.compile(r"[^\s'\"<>(),;:@\[\]]+@[^\s'\"<>(),;:@\[\]]+\.[A-Za-z]{2,}")
+#: An address starts where the characters an address can hold start: without that
+#: anchor every position of a long run without ``@`` would scan the run again.
+_EMAIL = re.compile(
+    r"(?<![^\s'\"<>(),;:@\[\]])[^\s'\"<>(),;:@\[\]]+@[^\s'\"<>(),;:@\[\]]+\.[A-Za-z]{2,}"
+)
 #: International numbers (+86 138 0013 8000) and long national ones (030 1234 5678);
 #: ISO dates, times and short counts do not match.
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d ().\-]{6,}\d|\d{3,5}[ \-]?\d{3,4}[ \-]?\d{3,5})(?![\w])")

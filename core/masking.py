@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_EMAIL_IN_TEXT = re.compile(r"[^\s'\"<>(),;:@]+@[^\s'\"<>(),;]+")
+#: Anchored where an address can start, so a long run without ``@`` is scanned once.
+_EMAIL_IN_TEXT = re.compile(r"(?<![^\s'\"<>(),;:@])[^\s'\"<>(),;:@]+@[^\s'\"<>(),;]+")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 #: "required source field 'E-Mail' is missing": quoted names of fields are no personal data.
 _FIELD_NAMES = re.compile(r"source fields? (?:'[^']*'(?:, | and | or )?)+")

@@ -5,7 +5,11 @@ the status, never headers; a client that puts a token in the URL anyway
 (``?token=crmhub_…``) would still leak it there, so every access-log line
 passes through :class:`RedactTokens` first. Lookups carry personal data in
 the query string (``?email=…``): those values are masked as well, unless
-``privacy.mask_personal_data`` is off.
+``privacy.mask_personal_data`` is off. Names and values are percent-decoded
+before they are judged (``?e%6Dail=`` is ``?email=``), and any value that looks
+like an email or a phone number is masked whatever its parameter is called.
+Everything here runs in time linear in the URL, which a client chooses; URLs
+over 8 KB are refused before they reach a log (:mod:`crmhub.api.url_limit`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_plus
 
 import uvicorn
 
-from core.errors import redact
-from core.log_masking import PersonalDataFilter, set_masking
+from core.errors import is_secret_parameter, redact
+from core.log_masking import PersonalDataFilter, mask_free_text, set_masking
 from core.masking import mask_email, mask_name, mask_phone
 from core.settings import HubConfig
 from crmhub.api.app import create_app
+from crmhub.api.url_limit import UrlLimitProtocol
 from pipeline.tokens import TOKEN_PATTERN
 
 log = logging.getLogger(__name__)
@@ -39,20 +44,28 @@ class RedactTokens(logging.Filter):
         return True
 
 
-_PERSONAL_PARAMETER = re.compile(r"([?&](email|phone|name)=)([^&\s]*)")
+#: One query parameter: its separator, its name and its value (both still encoded).
+_PARAMETER = re.compile(r"([?&;])([^=&;#\s]*)=([^&;#\s]*)")
 _MASKS = {"email": mask_email, "phone": mask_phone, "name": mask_name}
 
 
 def _clean(text: str) -> str:
-    text = TOKEN_PATTERN.sub("crmhub_***", redact(text))
+    return _PARAMETER.sub(_clean_parameter, TOKEN_PATTERN.sub("crmhub_***", redact(text)))
+
+
+def _clean_parameter(found: re.Match[str]) -> str:
+    """A parameter judged by its decoded name and value; re-encoded only when masked."""
+    separator, name, value = found.groups()
+    decoded, decoded_name = unquote_plus(value), unquote_plus(name)
+    if is_secret_parameter(decoded_name):
+        return f"{separator}{name}=***" if value else found.group(0)
+    cleaned = TOKEN_PATTERN.sub("crmhub_***", redact(decoded))
     if PersonalDataFilter.enabled:
-        text = _PERSONAL_PARAMETER.sub(_masked_parameter, text)
-    return text
-
-
-def _masked_parameter(found: re.Match[str]) -> str:
-    prefix, name, value = found.groups()
-    return prefix + quote(_MASKS[name](unquote(value.replace("+", " "))), safe="*@")
+        mask = _MASKS.get(decoded_name.strip().lower())
+        cleaned = mask(cleaned) if mask is not None and cleaned else mask_free_text(cleaned)
+    if cleaned == decoded:
+        return found.group(0)
+    return f"{separator}{name}={quote(cleaned, safe='*@')}"
 
 
 def uvicorn_config(config: HubConfig, host: str, port: int, **options: object) -> uvicorn.Config:
@@ -60,7 +73,13 @@ def uvicorn_config(config: HubConfig, host: str, port: int, **options: object) -
     set_masking(config.privacy.mask_personal_data)
     app = create_app(config)
     server_config = uvicorn.Config(
-        app, host=host, port=port, proxy_headers=False, server_header=False, **options
+        app,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        server_header=False,
+        http=UrlLimitProtocol,
+        **options,
     )
     for name in ("uvicorn.access", "uvicorn.error"):
         logger = logging.getLogger(name)
