@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from connectors.spreadsheet import xlsx_limits
 from core.errors import ConfigError
 
 #: ``id_column`` value meaning "the row number is the id" (see :class:`SpreadsheetSettings`).
@@ -32,6 +33,7 @@ ROW_NUMBER_ID = "row"
 MAX_FIELD_SIZE = 1 << 20
 MAX_LINE_SIZE = 16 << 20
 
+_XLSX_ONLY = ("max_uncompressed_size", "max_compression_ratio", "max_cells", "max_read_seconds")
 _FORMAT_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
@@ -66,6 +68,16 @@ class SpreadsheetSettings(BaseModel):
     max_line_size: int = Field(
         default=MAX_LINE_SIZE, ge=1, description="CSV: bytes in one physical line, at most"
     )
+    max_uncompressed_size: int = Field(
+        default=xlsx_limits.MAX_UNCOMPRESSED, ge=1, description="XLSX: bytes unpacked, at most"
+    )
+    max_compression_ratio: int = Field(
+        default=xlsx_limits.MAX_RATIO, ge=1, description="XLSX: how much a part may unpack"
+    )
+    max_cells: int = Field(default=xlsx_limits.MAX_CELLS, ge=1, description="XLSX: cells parsed")
+    max_read_seconds: float = Field(
+        default=xlsx_limits.MAX_SECONDS, gt=0, description="XLSX: seconds spent parsing the sheet"
+    )
 
     @field_validator("encoding")
     @classmethod
@@ -99,8 +111,10 @@ class SpreadsheetSettings(BaseModel):
     @model_validator(mode="after")
     def _options_fit_the_format(self) -> SpreadsheetSettings:
         file_format = self.file_format
-        if file_format == "csv" and self.sheet is not None:
-            raise ValueError("sheet applies to xlsx files only; remove it for a CSV file")
+        if file_format == "csv":
+            for key in ("sheet", *_XLSX_ONLY):
+                if key in self.model_fields_set and getattr(self, key) is not None:
+                    raise ValueError(f"{key} applies to xlsx files only; remove it for a CSV file")
         if file_format == "xlsx":
             for key in ("encoding", "delimiter", "max_field_size", "max_line_size"):
                 if key in self.model_fields_set and getattr(self, key) is not None:

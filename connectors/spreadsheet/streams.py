@@ -25,14 +25,16 @@ from connectors.base import StreamState
 from connectors.spreadsheet.csv_reader import open_csv
 from connectors.spreadsheet.fingerprint import file_fingerprint
 from connectors.spreadsheet.settings import ROW_NUMBER_ID, SpreadsheetSettings
-from connectors.spreadsheet.table import Table
+from connectors.spreadsheet.table import Table, UnreadCell
 from connectors.spreadsheet.xlsx_reader import open_xlsx
-from core.errors import InputFileError
+from core.errors import InputFileError, Problem
 from core.records import RawRecord
 
 log = logging.getLogger(__name__)
 
 STREAM_NAME = "rows"
+#: The ``check`` of the field problems a reader finds (see RawRecord.problems).
+READER_CHECK = "reader"
 
 
 def open_table(settings: SpreadsheetSettings) -> AbstractContextManager[Table]:
@@ -111,6 +113,7 @@ class SpreadsheetStream:
                 index += 1
                 if index < first:
                     continue
+                problems = _unread(columns, values) if table.unread_cells else ()
                 raw_id = str(line) if id_index is None else values[id_index]
                 updated = values[updated_index] if updated_index is not None else None
                 yield RawRecord(
@@ -121,6 +124,7 @@ class SpreadsheetStream:
                     payload=dict(zip(columns, values, strict=True)),
                     position={"fingerprint": fingerprint, "row": index, "complete": False},
                     line=line,
+                    problems=problems,
                 )
         self._read_to_end = (fingerprint, index)
 
@@ -149,6 +153,16 @@ class SpreadsheetStream:
             return 1
         log.info("%s: resuming an interrupted read at data row %d", path, row)
         return row
+
+
+def _unread(columns: tuple[str, ...], values: list[Any]) -> tuple[Problem, ...]:
+    """The problems of the row's unread cells, which become empty (None) in ``values``."""
+    problems = []
+    for i, value in enumerate(values):
+        if type(value) is UnreadCell:
+            values[i] = None
+            problems.append(Problem(columns[i], value.problem, READER_CHECK))
+    return tuple(problems)
 
 
 def _timestamp(settings: SpreadsheetSettings, value: str, line: int) -> datetime | None:

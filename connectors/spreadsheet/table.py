@@ -27,18 +27,30 @@ NumberedRows = Iterator[tuple[int, Row]]
 _DATA_LIKE = re.compile(r"^[+\-(]?\d[\d\s.,:/()+\-]*$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadCell:
+    """A cell whose value the reader could not read faithfully; ``problem`` says where and why.
+
+    The record still goes on: the field reads as empty and carries the problem.
+    """
+
+    problem: str
+
+
 @dataclass(frozen=True)
 class Table:
     """A header and the data rows under it.
 
     ``rows`` yields ``(line, values)``: the line (CSV) or sheet row (XLSX) where
     the row starts, and one value per column (``str``, or None for an empty
-    XLSX cell). Blank rows are already left out.
+    XLSX cell, or an :class:`UnreadCell` when ``unread_cells`` is set). Blank
+    rows are already left out.
     """
 
     columns: tuple[str, ...]
     header_line: int
-    rows: Iterator[tuple[int, list[str | None]]]
+    rows: Iterator[tuple[int, list[str | UnreadCell | None]]]
+    unread_cells: bool = False
 
 
 def open_bytes(path: str) -> BinaryIO:
@@ -80,8 +92,8 @@ def find_header(
         if not filled:
             continue
         seen.append((line, row))
-        if len(filled) >= 2 and all(isinstance(value, str) for value in filled):
-            _refuse_data_row(path, line, filled)
+        if len(filled) >= 2 and all(isinstance(value, str | UnreadCell) for value in filled):
+            _refuse_data_row(path, line, [value for value in filled if isinstance(value, str)])
             return line, row, []
         if line >= HEADER_SEARCH_ROWS:
             break
