@@ -66,6 +66,12 @@ class SourceConfig(BaseModel):
     schedule: str | None = None
     trust: int = Field(default=50, ge=0, le=100, description="survivorship priority, higher wins")
     batch_size: int = Field(default=1000, ge=1, le=100_000)
+    phone_region: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="where the source's national phone numbers come from (ISO alpha-2); "
+        "read after the record's country and before default_region",
+    )
 
 
 class BackupSettings(BaseModel):

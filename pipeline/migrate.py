@@ -19,7 +19,7 @@ from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine
 from pipeline.clock import Clock, utc_now
 from pipeline.prepare import prepare_batch
-from pipeline.sources import OpenSource, open_source
+from pipeline.sources import OpenSource, open_source, standardise_options
 from pipeline.sync import Progress, SyncResult, sync
 from quality import BatchValidator
 
@@ -102,7 +102,7 @@ def preview_file(
     config = migration_config(config, path, source=source, mapping=mapping)
     opened = open_source(config, config.sources[-1])
     preview = Preview(opened.config.name)
-    options = StandardiseOptions(config.default_region, config.date_order)
+    options = standardise_options(config, opened.config)
     validator = BatchValidator()
     url = sa.make_url(config.store_url())
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():

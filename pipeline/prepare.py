@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -39,8 +39,8 @@ class PreparedBatch:
 
 
 @lru_cache(maxsize=64)
-def _options(region: str, date_order: str) -> StandardiseOptions:
-    return StandardiseOptions(default_region=region, date_order=date_order)  # type: ignore[arg-type]
+def _options(options: StandardiseOptions, source_region: str | None) -> StandardiseOptions:
+    return replace(options, source_region=source_region or options.source_region)
 
 
 def prepare_batch(
@@ -62,8 +62,8 @@ def prepare_batch(
             rejected.append(Rejected(raw, source_id or None, tuple(problems), digest))
             continue
         flat["source_id"] = source_id
-        region = flat.pop("phone_region", None) or options.default_region
-        candidates.append((raw, standardise_flat(flat, _options(region, options.date_order))))
+        region = flat.pop("phone_region", None)  # the mapping's word on the source's numbers
+        candidates.append((raw, standardise_flat(flat, _options(options, region))))
     if not candidates:
         return PreparedBatch([], rejected)
     source = raws[0].source

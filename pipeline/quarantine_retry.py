@@ -32,14 +32,13 @@ from core.errors import Problem, ReconciliationError
 from core.ledger import RunLedger
 from core.records import RawRecord
 from core.settings import HubConfig
-from core.standardise import StandardiseOptions
 from core.store import UnitOfWork
 from core.store.quarantine_review import QuarantineReview
 from pipeline.clock import Clock, utc_now
 from pipeline.prepare import Accepted, PreparedBatch, prepare_batch
 from pipeline.quality_run import run_quality
 from pipeline.resolve import ResolveCounts
-from pipeline.sources import OpenSource, open_source
+from pipeline.sources import OpenSource, open_source, standardise_options
 from pipeline.stage import stage_batch
 from pipeline.sync import begin_run, close_run, open_store, resolve_run
 from quality import BatchValidator, ValidationReport
@@ -117,7 +116,7 @@ class _Retry:
         self.name = source.config.name
         self.clock, self.page_size = clock, page_size
         self.validator = BatchValidator()
-        self.options = StandardiseOptions(config.default_region, config.date_order)
+        self.options = standardise_options(config, source.config)
 
     def run(self) -> None:
         with UnitOfWork(self.engine) as uow:

@@ -14,6 +14,7 @@ from connectors.base import Connector, ConnectorFactory
 from connectors.spreadsheet import SpreadsheetConnector, settings_from_connection
 from core.errors import ConfigError
 from core.settings import HubConfig, SourceConfig
+from core.standardise import StandardiseOptions
 from mappings import Mapping, identity_mapping, resolve_mapping
 
 
@@ -41,6 +42,11 @@ class OpenSource:
     config: SourceConfig
     connector: Connector
     mapping: Mapping
+
+
+def standardise_options(config: HubConfig, source: SourceConfig) -> StandardiseOptions:
+    """The hub's defaults, with the source's own phone region when it names one."""
+    return StandardiseOptions(config.default_region, config.date_order, source.phone_region)
 
 
 def known_kinds() -> list[str]:

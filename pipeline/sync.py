@@ -21,7 +21,6 @@ from core.errors import ConfigError, HubError, ReconciliationError
 from core.ledger import RunLedger
 from core.records import RawRecord
 from core.settings import HubConfig
-from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine, migrate
 from mdm import FellegiSunterMatcher, Matcher
 from mdm.model import default_model
@@ -30,7 +29,7 @@ from pipeline.prepare import prepare_batch
 from pipeline.quality_run import run_quality
 from pipeline.reconcile import reconcile_source
 from pipeline.resolve import ResolveCounts, resolve_pending
-from pipeline.sources import OpenSource, open_source
+from pipeline.sources import OpenSource, open_source, standardise_options
 from pipeline.stage import stage_batch
 from pipeline.survivorship import policy_for, resurvive_if_changed
 from pipeline.training import learn_model
@@ -240,9 +239,6 @@ class _Runner:
         self.config, self.engine, self.run_id = config, engine, run_id
         self.clock, self.progress, self.fail_fast = clock, progress, fail_fast
         self.validator = BatchValidator()
-        self.options = StandardiseOptions(
-            default_region=config.default_region, date_order=config.date_order
-        )
 
     def extract(self, source: OpenSource) -> None:
         name = source.config.name
@@ -302,7 +298,7 @@ class _Runner:
         prepared = prepare_batch(
             batch,
             mapping=source.mapping,
-            options=self.options,
+            options=standardise_options(self.config, source.config),
             validator=self.validator,
             today=at.date(),
         )

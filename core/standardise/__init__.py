@@ -21,7 +21,7 @@ from core.standardise.names import (
     strip_titles,
     to_latin,
 )
-from core.standardise.phone import phone_key, standardise_phone
+from core.standardise.phone import PhoneReading, phone_key, read_phone, standardise_phone
 from core.standardise.text import fold_to_ascii, normalise_text
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "ISO_ALPHA2",
     "DateOrder",
     "NameForm",
+    "PhoneReading",
     "Script",
     "StandardiseOptions",
     "detect_script",
@@ -36,6 +37,7 @@ __all__ = [
     "normalise_text",
     "parse_date",
     "phone_key",
+    "read_phone",
     "split_full_name",
     "standardise_country",
     "standardise_email",

@@ -20,11 +20,14 @@ class StandardiseOptions:
     """What a source leaves implicit: the country of its local phone numbers and its date order.
 
     ``StandardiseOptions(default_region="DE", date_order="dmy")`` reads ``"030 1234567"``
-    as a Berlin number and ``"03/05/1990"`` as 3 May.
+    as a Berlin number and ``"03/05/1990"`` as 3 May. ``source_region`` is where the
+    source's own numbers come from (a source's ``phone_region``); a national number is
+    read in the record's country, then there, then in ``default_region``.
     """
 
     default_region: str = "CN"
     date_order: DateOrder = "dmy"
+    source_region: str | None = None
 
 
 def standardise_flat(flat: dict[str, Any], options: StandardiseOptions) -> dict[str, Any]:
@@ -88,15 +91,24 @@ def _standardise_lists(out: dict[str, Any], options: StandardiseOptions) -> None
                 out[column] = addresses[0].get(key)
 
 
+def phone_regions(options: StandardiseOptions, country: Any) -> tuple[str, ...]:
+    """Where a number without a country code may come from, most likely first.
+
+    The record's own country, then the source's region, then the hub's default: a German
+    customer's ``"030 2706351"`` in a source whose numbers are Chinese is a Berlin number,
+    and ``"015 223449133"`` a German mobile.
+
+    >>> phone_regions(StandardiseOptions("CN", source_region="HK"), "DE")
+    ('DE', 'HK', 'CN')
+    """
+    regions = [options.source_region, options.default_region]
+    if isinstance(country, str) and len(country) == 2:
+        regions.insert(0, country)
+    return tuple(dict.fromkeys(r for r in regions if r))
+
+
 def _phone(value: str | None, options: StandardiseOptions, country: Any) -> str | None:
-    """A number without a country code is read in the record's own country first, then in
-    the source's region: a German customer's ``"030 2706351"`` in a source whose numbers
-    are Chinese is a Berlin number, and ``"015 223449133"`` a German mobile."""
-    if isinstance(country, str) and len(country) == 2 and country != options.default_region:
-        phone = standardise_phone(value, country)
-        if phone is None or phone.startswith("+"):
-            return phone
-    return standardise_phone(value, options.default_region)
+    return standardise_phone(value, *phone_regions(options, country))
 
 
 _PRIMARY_ADDRESS = {

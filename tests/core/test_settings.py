@@ -42,6 +42,13 @@ def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.yaml")
 
 
+def test_a_sources_phone_region_is_a_country_code(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "sources:\n  - {name: a, kind: csv, phone_region: HK}\n"))
+    assert config.sources[0].phone_region == "HK"
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.phone_region: String should match"):
+        load_config(write(tmp_path, "sources:\n  - {name: a, kind: csv, phone_region: hk}\n"))
+
+
 def test_duplicate_source_names_are_refused(tmp_path: Path) -> None:
     text = "sources:\n  - {name: a, kind: csv}\n  - {name: a, kind: csv}\n"
     with pytest.raises(ConfigError, match="repeated: a"):

@@ -184,3 +184,37 @@ def test_a_local_number_is_read_in_the_records_own_country_first() -> None:
     assert german["phone"] == "+4915223449133"
     assert chinese_in_germany["phone"] == "+8613800138000"
     assert unknown["phone"] == "+8615223449133"
+
+
+def test_a_hong_kong_record_never_gets_a_us_number_from_a_mainland_mobile() -> None:
+    hong_kong = standardise_flat({"phone": "15024960369", "country": "HK"}, CN)
+    mainland = standardise_flat({"phone": "15024960369", "country": "CN"}, CN)
+    assert hong_kong["phone"] == mainland["phone"] == "+8615024960369"
+    only_hk = StandardiseOptions(default_region="HK")
+    assert standardise_flat({"phone": "15024960369", "country": "HK"}, only_hk)["phone"] == (
+        "15024960369"
+    )
+
+
+def test_a_blank_country_reads_in_the_source_region_then_the_default() -> None:
+    german_source = StandardiseOptions(default_region="CN", source_region="DE")
+    assert standardise_flat({"phone": "030 1234567"}, german_source)["phone"] == "+49301234567"
+    assert standardise_flat({"phone": "138 0013 8000"}, german_source)["phone"] == (
+        "+8613800138000"
+    )
+    assert standardise_flat({"phone": "030 1234567", "country": None}, CN)["phone"] == (
+        "030 1234567"
+    )
+
+
+def test_the_records_country_comes_before_the_source_region() -> None:
+    german_source = StandardiseOptions(default_region="CN", source_region="DE")
+    # Valid in Germany (Cologne) and in Austria: the record's country decides.
+    austrian = standardise_flat({"phone": "0221 1234567", "country": "AT"}, german_source)
+    german = standardise_flat({"phone": "0221 1234567"}, german_source)
+    assert (austrian["phone"], german["phone"]) == ("+432211234567", "+492211234567")
+
+
+def test_an_unassigned_number_is_kept_as_read_not_fixed() -> None:
+    result = standardise_flat({"phone": "15409319254"}, CN)
+    assert result["phone"] == "15409319254"

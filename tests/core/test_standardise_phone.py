@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.customer import E164
-from core.standardise import phone_key, standardise_phone
+from core.standardise import PhoneReading, phone_key, read_phone, standardise_phone
 
 MOBILE = "+8613800138000"
 BEIJING_LANDLINE = "+861065529988"
@@ -64,8 +64,80 @@ def test_country_code_wins_over_default_region() -> None:
     assert standardise_phone("0049 30 1234567", "CN") == "+49301234567"
 
 
-def test_number_missing_only_its_plus_is_read_as_international() -> None:
-    assert standardise_phone("44 20 7946 0958", "CN") == "+442079460958"
+def test_a_number_without_international_prefix_never_gets_a_country_invented() -> None:
+    assert standardise_phone("44 20 7946 0958", "CN") == "44 20 7946 0958"
+    assert standardise_phone("44 20 7946 0958", "GB") == "+442079460958"  # GB's own code
+
+
+def test_a_hong_kong_record_with_a_mainland_mobile_is_not_made_a_us_number() -> None:
+    # Not valid in HK (8 digits there): read in the next region, never as "+1 502 …".
+    assert standardise_phone("15024960369", "HK", "CN") == "+8615024960369"
+    assert standardise_phone("15024960369", "CN") == "+8615024960369"
+    assert standardise_phone("15024960369", "HK") == "15024960369"
+
+
+def test_the_regions_own_international_prefix_and_00_carry_a_country() -> None:
+    assert standardise_phone("011 44 20 7946 0958", "US") == "+442079460958"
+    assert standardise_phone("0086 13800138000", "US") == MOBILE
+    # HK's own prefixes (001, 008 …) would read "0086 …" as +61; "00" still means +86.
+    assert standardise_phone("0086 13800138000", "HK") == MOBILE
+
+
+def test_an_unassigned_number_is_reported_invalid_not_fixed() -> None:
+    reading = read_phone("15409319254", "CN")
+    assert reading is not None
+    assert reading.e164 is None and not reading.valid
+    assert reading.text == "15409319254"
+    assert reading.digits == "8615409319254"
+    assert reading.reason == "not in an assigned number range of +86"
+    assert standardise_phone("15409319254", "CN") == "15409319254"
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits", "country_code"),
+    [
+        ("+1 598 261 8470", "15982618470", "1"),
+        ("1-496-657-3636", "8614966573636", "86"),
+        ("0086 144 8945 6349", "8614489456349", "86"),
+    ],
+)
+def test_unassigned_ranges_are_invalid_but_plausible_with_their_digits(
+    raw: str, digits: str, country_code: str
+) -> None:
+    reading = read_phone(f" {raw} ", "CN")
+    assert reading == PhoneReading(
+        raw, None, digits, True, f"not in an assigned number range of +{country_code}"
+    )
+
+
+def test_an_international_number_keeps_its_country_whatever_the_regions() -> None:
+    for regions in (("CN",), ("US", "DE"), ("HK", "CN")):
+        reading = read_phone("+1 598 261 8470", *regions)
+        assert reading is not None and reading.digits == "15982618470"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "plausible"),
+    [
+        ("n/a", "not a phone number", False),
+        ("123", "too short for +86", False),
+        ("+86 138 0013 8000 1234 5678 9", "too long", False),
+        ("13800138000 ext 12345678901", "extension longer than 10 digits", True),
+    ],
+)
+def test_an_invalid_reading_says_why_without_repeating_the_number(
+    raw: str, reason: str, plausible: bool
+) -> None:
+    reading = read_phone(raw, "CN")
+    assert reading is not None
+    assert (reading.e164, reading.reason, reading.plausible) == (None, reason, plausible)
+    assert "138" not in reading.reason
+
+
+def test_a_valid_reading_has_e164_and_its_digits() -> None:
+    assert read_phone("13800138000转12", "CN") == PhoneReading(
+        "13800138000转12", "+8613800138000;ext=12", "8613800138000", True, None
+    )
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", "\u3000"])
