@@ -19,7 +19,7 @@ from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
-from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, RawOption
+from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, RawOption, WaitOption
 from crmhub.privacy_commands import register as register_privacy_commands
 
 if TYPE_CHECKING:
@@ -65,6 +65,13 @@ def _engine(config: HubConfig):  # type: ignore[no-untyped-def]
     return open_store(config)
 
 
+def _writer(config: HubConfig, purpose: str, wait: float):  # type: ignore[no-untyped-def]
+    """The store as its only writer (``with _writer(...) as engine``); see store_writer."""
+    from pipeline.store_writer import store_writer
+
+    return store_writer(config, purpose, wait=wait)
+
+
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
@@ -107,13 +114,14 @@ def sync(
     source: Annotated[
         list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
     ] = None,
+    wait: WaitOption = 0,
 ) -> None:
     """Run the configured sources: extract, map, validate, stage, resolve, publish."""
     from pipeline.sync import sync as run_sync
 
     hub = _config(config)
-    with console.progress_bars() as progress:
-        result = run_sync(hub, source_names=source, progress=progress)  # type: ignore[arg-type]
+    with _writer(hub, "sync", wait) as engine, console.progress_bars() as progress:
+        result = run_sync(hub, source_names=source, progress=progress, engine=engine)  # type: ignore[arg-type]
     if result.resumed:
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
@@ -338,12 +346,14 @@ def review_accept(
     task_id: Annotated[int, typer.Argument(metavar="TASK")],
     config: ConfigOption = DEFAULT_CONFIG,
     by: ActorOption = "steward",
+    wait: WaitOption = 0,
 ) -> None:
     """The pair is one customer: merge, and never split it automatically."""
     from pipeline.steward import accept_review
 
     hub = _config(config)
-    result = accept_review(_engine(hub), task_id, policy=_policy(hub), actor=by)
+    with _writer(hub, "steward action", wait) as engine:
+        result = accept_review(engine, task_id, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -352,12 +362,14 @@ def review_reject(
     task_id: Annotated[int, typer.Argument(metavar="TASK")],
     config: ConfigOption = DEFAULT_CONFIG,
     by: ActorOption = "steward",
+    wait: WaitOption = 0,
 ) -> None:
     """The pair is two customers: never merge it automatically."""
     from pipeline.steward import reject_review
 
     hub = _config(config)
-    result = reject_review(_engine(hub), task_id, policy=_policy(hub), actor=by)
+    with _writer(hub, "steward action", wait) as engine:
+        result = reject_review(engine, task_id, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -367,12 +379,14 @@ def golden_merge(
     second: Annotated[str, typer.Argument(metavar="OTHER_ID")],
     config: ConfigOption = DEFAULT_CONFIG,
     by: ActorOption = "steward",
+    wait: WaitOption = 0,
 ) -> None:
     """Merge two golden records (the older ID survives; the other redirects to it)."""
     from pipeline.steward import merge_golden
 
     hub = _config(config)
-    result = merge_golden(_engine(hub), first, second, policy=_policy(hub), actor=by)
+    with _writer(hub, "steward action", wait) as engine:
+        result = merge_golden(engine, first, second, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -382,12 +396,14 @@ def golden_unmerge(
     source_record: Annotated[str, typer.Argument(metavar="SOURCE:ID")],
     config: ConfigOption = DEFAULT_CONFIG,
     by: ActorOption = "steward",
+    wait: WaitOption = 0,
 ) -> None:
     """Take a source record out of a golden record (restoring what a merge joined)."""
     from pipeline.steward import unmerge
 
     hub = _config(config)
-    result = unmerge(_engine(hub), golden_id, source_record, policy=_policy(hub), actor=by)
+    with _writer(hub, "steward action", wait) as engine:
+        result = unmerge(engine, golden_id, source_record, policy=_policy(hub), actor=by)
     console.out.print(f"{result.message} ({result.events} change events)")
 
 
@@ -457,6 +473,7 @@ def migrate(
         str | None, typer.Option("--mapping", "-m", help="Mapping file or built-in name.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
+    wait: WaitOption = 0,
 ) -> None:
     """Load a legacy file in resumable batches; fail if its ledger does not add up."""
     from pipeline.migrate import migrate_file, preview_file
@@ -472,7 +489,7 @@ def migrate(
         for reason, count in preview.reasons.most_common(5):
             console.out.print(f"  {count} × {reason}")
         return
-    with console.progress_bars() as progress:
+    with _writer(hub, "migrate", wait), console.progress_bars() as progress:
         result = migrate_file(hub, file, source=source, mapping=mapping, progress=progress)  # type: ignore[arg-type]
     console.out.print(console.ledger_table(result.ledger))
     console.out.print(console.golden_table(result.ledger))

@@ -36,7 +36,8 @@ def setup_logging(verbose: bool) -> None:
     handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
     handler.addFilter(_RedactingFilter())
     handler.addFilter(PersonalDataFilter())
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
     for noisy in ("great_expectations", "alembic", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

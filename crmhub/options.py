@@ -31,3 +31,15 @@ RawOption = Annotated[
         "formula, like =HYPERLINK(…), gets a leading ').",
     ),
 ]
+
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        metavar="SECONDS",
+        envvar="CRMHUB_WAIT",
+        help="If another process is writing the store, wait up to this long for it (default: "
+        "fail at once, naming it).",
+    ),
+]

@@ -8,7 +8,7 @@ import typer
 
 from core.settings import load_config
 from crmhub import console
-from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption
+from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, WaitOption
 
 
 def register(app: typer.Typer) -> None:
@@ -27,15 +27,16 @@ def forget(
     actor: ActorOption = "unknown",
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     config: ConfigOption = DEFAULT_CONFIG,
+    wait: WaitOption = 0,
 ) -> None:
     """Erase a person from every table; later syncs drop their records (tombstones)."""
     from pipeline.forget import ForgetRequest, forget
-    from pipeline.sync import open_store
+    from pipeline.store_writer import store_writer
 
     request = ForgetRequest(email=email, golden_id=golden_id, source=source, source_id=source_id)
     request.selector()  # a usage error before anything else
     if not yes:
         typer.confirm("Erase this person from the store? This cannot be undone.", abort=True)
-    engine = open_store(load_config(config))
-    result = forget(engine, request, actor=actor)
+    with store_writer(load_config(config), "forget", wait=wait) as engine:
+        result = forget(engine, request, actor=actor)
     console.out.print(result.summary(), markup=False, highlight=False, soft_wrap=True)

@@ -19,7 +19,7 @@ import typer
 from core.errors import ConfigError
 from core.settings import HubConfig, load_config
 from crmhub import console
-from crmhub.options import DEFAULT_CONFIG, ConfigOption, RawOption
+from crmhub.options import DEFAULT_CONFIG, ConfigOption, RawOption, WaitOption
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -155,11 +155,15 @@ def quarantine_retry(
     source: Annotated[
         list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
     ] = None,
+    wait: WaitOption = 0,
 ) -> None:
     """Re-process open entries through the current mapping and config (a run of kind retry)."""
     from pipeline.quarantine import retry_quarantine
+    from pipeline.store_writer import store_writer
 
-    result = retry_quarantine(_hub(config), source_names=source)
+    hub = _hub(config)
+    with store_writer(hub, "quarantine retry", wait=wait) as engine:
+        result = retry_quarantine(hub, source_names=source, engine=engine)
     if result.ledger is None:
         console.out.print("nothing to retry: no open quarantine entries for those sources")
         return

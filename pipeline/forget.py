@@ -27,6 +27,7 @@ from core.errors import ConfigError
 from core.standardise import standardise_email
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
+from core.store.writer_lock import writer_lock
 from mdm import SurvivorshipPolicy
 from mdm.ids import record_key
 from pipeline.clock import Clock, utc_now
@@ -97,7 +98,7 @@ def forget(
 ) -> ForgetResult:
     selector = request.selector()
     email = _email(request.email) if request.email else None
-    with UnitOfWork(engine) as uow:
+    with writer_lock(engine, "forget"), UnitOfWork(engine) as uow:
         at = clock()
         run_id = uow.runs.start("forget", [], at=at)
         targets, members = _find(uow, request, email)

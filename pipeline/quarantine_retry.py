@@ -34,6 +34,7 @@ from core.records import RawRecord
 from core.settings import HubConfig
 from core.store import UnitOfWork
 from core.store.quarantine_review import QuarantineReview
+from core.store.writer_lock import writer_lock
 from pipeline.clock import Clock, utc_now
 from pipeline.prepare import Accepted, PreparedBatch, prepare_batch
 from pipeline.quality_run import run_quality
@@ -86,17 +87,18 @@ def retry_quarantine(
     if not names:
         return RetryResult(None, None, None, [])
     opened = [open_source(config, config.source(n)) for n in names]  # a broken mapping fails here
-    run_id, resumed = begin_run(engine, RETRY_KIND, names, clock=clock)
-    if resumed:
-        log.warning("resuming interrupted retry run %s", run_id)
-    for source in opened:
-        _Retry(config, engine, run_id, source, clock, page_size).run()
-    counts = resolve_run(config, engine, run_id, clock=clock)
-    problems = close_run(engine, run_id, names, clock=clock)
-    report = run_quality(engine, config, run_id, clock=clock)
-    problems += report.problems()
-    with UnitOfWork(engine) as uow:
-        ledger = uow.runs.ledger(run_id)
+    with writer_lock(engine, "quarantine retry"):
+        run_id, resumed = begin_run(engine, RETRY_KIND, names, clock=clock)
+        if resumed:
+            log.warning("resuming interrupted retry run %s", run_id)
+        for source in opened:
+            _Retry(config, engine, run_id, source, clock, page_size).run()
+        counts = resolve_run(config, engine, run_id, clock=clock)
+        problems = close_run(engine, run_id, names, clock=clock)
+        report = run_quality(engine, config, run_id, clock=clock)
+        problems += report.problems()
+        with UnitOfWork(engine) as uow:
+            ledger = uow.runs.ledger(run_id)
     return RetryResult(ledger, counts, report, problems)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from core.errors import ConfigError
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
+from core.store.writer_lock import writer_lock
 from mdm import golden_id_for, record_key
 from mdm.ids import parse_record_key
 from mdm.survivorship import SurvivorshipPolicy
@@ -53,7 +54,13 @@ class _Action:
         self.engine, self.policy, self.actor, self.clock = engine, policy, actor, clock
 
     def __enter__(self) -> _Action:
-        self._uow = UnitOfWork(self.engine).__enter__()
+        self._lock = writer_lock(self.engine, "steward action")
+        self._lock.__enter__()
+        try:
+            self._uow = UnitOfWork(self.engine).__enter__()
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
         self.at = self.clock()
         self.run_id = self._uow.runs.start("steward", [], at=self.at)
         self.writer = GoldenWriter(self._uow, self.policy, self.run_id, self.at)
@@ -72,7 +79,10 @@ class _Action:
         return self.writer.counts.events
 
     def __exit__(self, *exc: object) -> None:
-        self._uow.__exit__(*exc)  # type: ignore[arg-type]
+        try:
+            self._uow.__exit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self._lock.__exit__(None, None, None)
 
 
 def _active(uow: UnitOfWork, golden_id: str) -> Any:

@@ -22,6 +22,7 @@ from core.ledger import RunLedger
 from core.records import RawRecord
 from core.settings import HubConfig
 from core.store import UnitOfWork, make_engine, migrate
+from core.store.writer_lock import name_run, writer_lock
 from mdm import FellegiSunterMatcher, Matcher
 from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
@@ -116,18 +117,19 @@ def sync(
     opened = [open_source(config, s) for s in selected]
     engine = engine or open_store(config)
     names = [s.name for s in selected]
-    run_id, resumed = begin_run(engine, kind, names, clock=clock, external_key=external_key)
-    for source in opened:
-        extract_source(
-            config, engine, run_id, source, clock=clock, progress=progress, fail_fast=fail_fast
-        )
-    counts = resolve_run(config, engine, run_id, clock=clock, progress=progress)
-    problems = close_run(engine, run_id, [s.name for s in selected], clock=clock)
-    quality = run_quality(engine, config, run_id, clock=clock) if check_quality else None
-    if quality is not None:
-        problems += quality.problems()
-    with UnitOfWork(engine) as uow:
-        ledger = uow.runs.ledger(run_id)
+    with writer_lock(engine, kind):  # re-entrant: a command holding it already goes on
+        run_id, resumed = begin_run(engine, kind, names, clock=clock, external_key=external_key)
+        for source in opened:
+            extract_source(
+                config, engine, run_id, source, clock=clock, progress=progress, fail_fast=fail_fast
+            )
+        counts = resolve_run(config, engine, run_id, clock=clock, progress=progress)
+        problems = close_run(engine, run_id, [s.name for s in selected], clock=clock)
+        quality = run_quality(engine, config, run_id, clock=clock) if check_quality else None
+        if quality is not None:
+            problems += quality.problems()
+        with UnitOfWork(engine) as uow:
+            ledger = uow.runs.ledger(run_id)
     return SyncResult(ledger, counts, problems, resumed=resumed, quality=quality)
 
 
@@ -141,6 +143,9 @@ def begin_run(
 ) -> tuple[int, bool]:
     """The run to work in: the one with this scheduler key, an interrupted one, or a new one.
 
+    Call it holding the store's writer lock: a run still marked running is then one whose
+    process died, never a live one.
+
     Returns the run ID and whether an existing run is resumed.
     """
     with UnitOfWork(engine) as uow:
@@ -151,6 +156,7 @@ def begin_run(
         )
         run_id = existing or uow.runs.start(kind, sources, at=clock(), external_key=external_key)
         uow.commit()
+    name_run(engine, run_id)  # a writer waiting for the store's lock is told which run holds it
     if existing:
         log.warning("resuming run %s", run_id)
     return run_id, existing is not None

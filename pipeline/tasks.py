@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from core.errors import ReconciliationError, register_secret
+from core.errors import ConfigError, ReconciliationError, register_secret
 from core.log_masking import install as install_masking
 from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
@@ -22,7 +22,12 @@ from pipeline.backup import apply_retention, create_backup, restore_drill, verif
 from pipeline.migrate import migrate_file, preview_file
 from pipeline.quality_run import run_quality
 from pipeline.report import write_report
-from pipeline.sync import begin_run, close_run, extract_source, open_store, resolve_run
+from pipeline.store_writer import store_writer
+from pipeline.sync import begin_run, close_run, extract_source, resolve_run
+
+#: How long a task waits for another writer of the store (a CLI sync, a parallel task).
+LOCK_WAIT_ENV = "CRMHUB_TASK_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT = 3600.0
 
 
 def load(config_path: str | None = None, store_url: str | None = None) -> HubConfig:
@@ -37,15 +42,27 @@ def load(config_path: str | None = None, store_url: str | None = None) -> HubCon
     return config
 
 
+def lock_wait() -> float:
+    """Seconds a task waits for the store's writer lock (``$CRMHUB_TASK_LOCK_WAIT_SECONDS``)."""
+    raw = os.environ.get(LOCK_WAIT_ENV)
+    try:
+        return float(raw) if raw else DEFAULT_LOCK_WAIT
+    except ValueError as e:
+        raise ConfigError(f"{LOCK_WAIT_ENV}: expected seconds, got {raw!r}") from e
+
+
+def _writer(config: HubConfig, purpose: str):  # type: ignore[no-untyped-def]
+    return store_writer(config, purpose, wait=lock_wait())
+
+
 def source_names(config_path: str | None = None) -> list[str]:
     return [s.name for s in load(config_path).sources]
 
 
 def start_sync(config_path: str | None, store_url: str | None = None, *, run_key: str) -> int:
     config = load(config_path, store_url)
-    run_id, _ = begin_run(
-        open_store(config), "sync", source_names(config_path), external_key=run_key
-    )
+    with _writer(config, "sync start") as engine:
+        run_id, _ = begin_run(engine, "sync", source_names(config_path), external_key=run_key)
     return run_id
 
 
@@ -54,10 +71,10 @@ def extract(
 ) -> dict[str, Any]:
     """Stage one source; raises on failure so the scheduler retries just this source."""
     config = load(config_path, store_url)
-    engine = open_store(config)
-    extract_source(config, engine, run_id, source, fail_fast=True)
-    with UnitOfWork(engine) as uow:
-        ledger = next(s for s in uow.runs.ledger(run_id).source_ledgers if s.source == source)
+    with _writer(config, f"extract of {source}") as engine:
+        extract_source(config, engine, run_id, source, fail_fast=True)
+        with UnitOfWork(engine) as uow:
+            ledger = next(s for s in uow.runs.ledger(run_id).source_ledgers if s.source == source)
     return ledger.model_dump(
         include={"source", "read", "unchanged", "staged", "quarantined", "erased", "deleted"}
     )
@@ -65,7 +82,8 @@ def extract(
 
 def resolve(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
     config = load(config_path, store_url)
-    counts = resolve_run(config, open_store(config), run_id)
+    with _writer(config, "resolve") as engine:
+        counts = resolve_run(config, engine, run_id)
     return {"resolved": counts.resolved, **counts.golden.as_run_counts(), "reviews": counts.reviews}
 
 
@@ -76,11 +94,11 @@ def finish(config_path: str | None, run_id: int, store_url: str | None = None) -
     The checks run even when the ledger is off, so the report shows the reconciliation check.
     """
     config = load(config_path, store_url)
-    engine = open_store(config)
-    problems = close_run(engine, run_id, source_names(config_path))
-    quality = run_quality(engine, config, run_id)
-    with UnitOfWork(engine) as uow:
-        ledger = uow.runs.ledger(run_id)
+    with _writer(config, "finish") as engine:
+        problems = close_run(engine, run_id, source_names(config_path))
+        quality = run_quality(engine, config, run_id)
+        with UnitOfWork(engine) as uow:
+            ledger = uow.runs.ledger(run_id)
     if problems:
         raise ReconciliationError(f"run {run_id}: " + "; ".join(problems))
     quality.raise_for_failures()
@@ -103,7 +121,8 @@ def report(config_path: str | None, run_id: int, store_url: str | None = None) -
     report is what ops read to see why.
     """
     config = load(config_path, store_url)
-    written = write_report(open_store(config), config, run_id)
+    with _writer(config, "report") as engine:  # it stores the quality results it computes
+        written = write_report(engine, config, run_id)
     return {
         "run_id": run_id,
         "report": str(written.html),
@@ -138,7 +157,8 @@ def migrate(
             "quarantined": preview.quarantined,
             "top_reasons": dict(preview.reasons.most_common(5)),
         }
-    result = migrate_file(config, path, source=source, mapping=mapping, run_key=run_key)
+    with _writer(config, "migrate"):  # migrate_file takes it again (re-entrant)
+        result = migrate_file(config, path, source=source, mapping=mapping, run_key=run_key)
     ledger = result.ledger
     return {
         "dry_run": False,

@@ -9,117 +9,22 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sync_processes import crmhub_sync as crmhub
+from sync_processes import scalar, snapshot, wait_for, write_config
 
-from core.store.tables import (
-    change_event,
-    golden_record,
-    quarantine,
-    run,
-    run_source,
-    source_record,
-    xref,
-)
+from core.store.tables import golden_record, run_source, source_record
 
 PEOPLE = 1500
-
-
-def write_config(directory: Path, store_url: str, data: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    config = directory / "hub.yaml"
-    config.write_text(
-        f"store: {store_url}\n"
-        "sources:\n"
-        "  - name: crm\n"
-        "    kind: spreadsheet\n"
-        "    batch_size: 100\n"
-        f"    connection: {{path: {data}}}\n",
-        encoding="utf-8",
-    )
-    return config
-
-
-def crmhub(config: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "crmhub", "sync", "--config", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def scalar(url: str, query: sa.Select) -> int:  # type: ignore[type-arg]
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return int(connection.execute(query).scalar() or 0)
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
-        return 0  # the schema is not there yet
-    finally:
-        engine.dispose()
-
-
-def snapshot(url: str) -> dict[str, object]:
-    """Everything a run leaves behind, minus timestamps."""
-    engine = sa.create_engine(url)
-    with engine.connect() as c:
-        state = {
-            "staged": sorted(
-                (r.source_id, r.payload_hash, r.status, r.first_run_id, r.changed_run_id)
-                for r in c.execute(sa.select(source_record))
-            ),
-            "quarantine": sorted(
-                (r.record_key, r.status, r.line) for r in c.execute(sa.select(quarantine))
-            ),
-            "links": sorted((r.source_id, r.golden_id) for r in c.execute(sa.select(xref))),
-            "golden": sorted(
-                (r.golden_id, r.status, r.version, str(sorted(r.record.items())))
-                for r in c.execute(sa.select(golden_record))
-            ),
-            "ledger": sorted(
-                (
-                    r.run_id,
-                    r.source,
-                    r.status,
-                    r.read,
-                    r.unchanged,
-                    r.staged,
-                    r.quarantined,
-                    r.deleted,
-                    r.pending,
-                )
-                for r in c.execute(sa.select(run_source))
-            ),
-            "runs": sorted(
-                (r.run_id, r.status, r.golden_created, r.golden_updated, r.golden_merged, r.events)
-                for r in c.execute(sa.select(run))
-            ),
-            "events": [
-                (r.seq, r.golden_id, r.kind, r.version)
-                for r in c.execute(sa.select(change_event).order_by(change_event.c.seq))
-            ],
-        }
-    engine.dispose()
-    return state
 
 
 @pytest.fixture
 def big_csv(customers_csv) -> Path:  # type: ignore[no-untyped-def]
     path, _ = customers_csv(PEOPLE, invalid=0.03)
     return path
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the run did not get that far in time"
-        time.sleep(0.05)
 
 
 @pytest.mark.slow
