@@ -20,7 +20,7 @@ _URL_USER = re.compile(r"[^:/@\s]*:")
 _PASSWORD_END = re.compile(r"[@\s]")
 #: Names of query parameters holding a credential (``?password=…``, ``&pwd=…``).
 SECRET_PARAMETERS = r"password|passwd|pwd|pass|secret|api_?key|access_token|auth_token"
-_QUERY_SECRET = re.compile(rf"([?&;](?:{SECRET_PARAMETERS})=)[^&;#\s]*", re.IGNORECASE)
+_QUERY_SECRET = re.compile(rf"([?&;](?:{SECRET_PARAMETERS})=)([^&;#\s]*)", re.IGNORECASE)
 _SECRET_PARAMETER = re.compile(SECRET_PARAMETERS, re.IGNORECASE)
 
 
@@ -50,22 +50,43 @@ def redact(text: str) -> str:
     >>> redact("postgresql://hub:s3cret@db/hub?sslpassword=x&password=y")
     'postgresql://hub:***@db/hub?sslpassword=x&password=***'
     """
-    text = _QUERY_SECRET.sub(r"\g<1>***", _mask_url_passwords(text))
+    spans = credential_spans(text)
+    if spans:
+        parts, written = [], 0
+        for begin, end in spans:
+            parts += [text[written:begin], "***"]
+            written = end
+        text = "".join([*parts, text[written:]])
     for secret in sorted({*_registered_secrets, *_environment_secrets()}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
 
 
-def _mask_url_passwords(text: str) -> str:
-    """``scheme://user:password@host`` → ``scheme://user:***@host`` (the user may be empty).
+def credential_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds credentials, in order: passwords in URLs and the values of
+    credential-named query parameters (``scheme://user:PW@host``, ``?password=PW``).
+
+    >>> credential_spans("postgresql://:pw@db/hub?pwd=x")
+    [(14, 16), (28, 29)]
+    """
+    found = _url_password_spans(text)
+    found += [m.span(2) for m in _QUERY_SECRET.finditer(text) if m.end(2) > m.start(2)]
+    spans: list[tuple[int, int]] = []
+    for begin, end in sorted(found):
+        if not spans or begin >= spans[-1][1]:
+            spans.append((begin, end))
+    return spans
+
+
+def _url_password_spans(text: str) -> list[tuple[int, int]]:
+    """The password of every ``scheme://user:password@host`` (the user may be empty).
 
     Each character is looked at a bounded number of times: the user part ends at the next
     ``:``, and a password ends at the next ``@`` or blank, where the password of every
     ``://`` before it would end too, so the search goes on from there (a regex from every
     ``://`` to the next ``@`` would be quadratic).
     """
-    parts: list[str] = []
-    written = 0
+    spans: list[tuple[int, int]] = []
     at = text.find("://")
     while at != -1:
         user = _URL_USER.match(text, at + 3)
@@ -76,10 +97,9 @@ def _mask_url_passwords(text: str) -> str:
         found = _PASSWORD_END.search(text, begin)
         stop = found.start() if found else len(text)
         if stop > begin and stop < len(text) and text[stop] == "@":
-            parts += [text[written:begin], "***"]
-            written = stop
+            spans.append((begin, stop))
         at = text.find("://", stop)
-    return "".join([*parts, text[written:]]) if parts else text
+    return spans
 
 
 class HubError(Exception):

@@ -12,16 +12,28 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.customer import CANONICAL_COLUMNS
-from core.errors import ConfigError, register_secret
+from core.errors import ConfigError, credential_spans, register_secret
+from core.yaml_files import cut, parse_yaml_file
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_URL_WITH_PASSWORD = re.compile(r"^[a-zA-Z][\w+.\-]*://[^:/@\s]+:(?!\$\{)[^@\s]+@")
 
 Severity = Literal["error", "warn"]
+#: The most problems one validation error lists.
+PROBLEMS_SHOWN = 20
+
+
+def literal_credentials(url: str) -> bool:
+    """Whether ``url`` writes a credential out instead of naming its variable: a password
+    (``://user:pw@``, ``://:pw@``) or a credential-named query value (``?password=``,
+    ``?pwd=``, ``?secret=``…) that is not exactly one ``${ENV_VAR}`` reference.
+
+    >>> literal_credentials("postgresql://hub:${HUB_PW}@db/hub"), literal_credentials("x://:pw@db")
+    (False, True)
+    """
+    return any(not _ENV_REF.fullmatch(url[a:b]) for a, b in credential_spans(url))
 
 
 class SecretRef(BaseModel):
@@ -320,7 +332,7 @@ class HubConfig(BaseModel):
     @field_validator("store")
     @classmethod
     def _no_inline_password(cls, value: str) -> str:
-        if _URL_WITH_PASSWORD.match(value):
+        if literal_credentials(value):
             raise ValueError("the store URL holds a password; use ${ENV_VAR} for it instead")
         return value
 
@@ -373,31 +385,22 @@ class HubConfig(BaseModel):
 
 
 def describe_validation_error(origin: str, error: ValidationError) -> str:
-    """One line per problem: ``hub.yaml: sources[1].kind: Field required``."""
+    """One line per problem: ``hub.yaml: sources[1].kind: Field required``.
+
+    Keys and messages are cut to a readable length and at most :data:`PROBLEMS_SHOWN`
+    problems are listed: a hostile file must not turn its error into megabytes.
+    """
     lines = []
-    for item in error.errors():
+    problems = error.errors()
+    for item in problems[:PROBLEMS_SHOWN]:
         key = ""
         for part in item["loc"]:
             key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
         message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{origin}: {key or '(top level)'}: {message}")
+        lines.append(f"{origin}: {cut(key, 120) or '(top level)'}: {cut(message, 300)}")
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"{origin}: … and {len(problems) - PROBLEMS_SHOWN} more problems")
     return "\n".join(lines)
-
-
-def parse_yaml_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise ConfigError(f"{path}: file not found") from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read ({e})") from e
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise ConfigError(f"{path}{where}: not valid YAML ({problem})") from e
 
 
 def load_config(path: str | Path) -> HubConfig:

@@ -27,10 +27,12 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the read API (golden records, lookups, change feed) over HTTP until stopped."""
-    from crmhub.api.server import serve as run_server
+    from crmhub.api.server import prepare_server
 
-    console.err.print(f"read API on http://{host}:{port} (OpenAPI at /openapi.json)")
-    run_server(load_config(config), host, port)
+    server, listening = prepare_server(load_config(config), host, port)
+    with listening:
+        console.err.print(f"read API on http://{host}:{port} (OpenAPI at /openapi.json)")
+        server.run(sockets=[listening])
 
 
 @token_app.command("create")

@@ -35,7 +35,7 @@ from sqlalchemy.engine import URL
 
 from connectors.sql.query import check_select
 from core.errors import ConfigError
-from core.settings import SecretRef
+from core.settings import SecretRef, literal_credentials
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: A name as people write them: letters (any script), digits, ``_``, ``$``, inner spaces or
@@ -78,7 +78,9 @@ class SqlSettings(BaseModel):
                 "not a SQLAlchemy URL such as postgresql+psycopg://user@host:5432/db "
                 f"({type(e).__name__})"
             ) from None
-        if url.password is not None and not _ENV_REF.fullmatch(str(url.password)):
+        if literal_credentials(value) or (
+            url.password is not None and not _ENV_REF.fullmatch(str(url.password))
+        ):
             raise ValueError(
                 "the URL holds a password; write it as ${ENV_VAR} inside the URL, or leave it "
                 "out and add password: {env: ENV_VAR}"

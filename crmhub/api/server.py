@@ -14,14 +14,16 @@ over 8 KB are refused before they reach a log (:mod:`crmhub.api.url_limit`).
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import re
+import socket
 from urllib.parse import quote, unquote_plus
 
 import uvicorn
 
-from core.errors import is_secret_parameter, redact
+from core.errors import ConfigError, is_secret_parameter, redact
 from core.log_masking import PersonalDataFilter, mask_free_text, set_masking
 from core.masking import mask_email, mask_name, mask_phone
 from core.settings import HubConfig
@@ -88,15 +90,42 @@ def uvicorn_config(config: HubConfig, host: str, port: int, **options: object) -
     return server_config
 
 
-def serve(config: HubConfig, host: str, port: int) -> None:
-    """Serve until interrupted."""
-    if not _is_loopback(host):
-        log.warning(
-            "serving on %s without TLS: put a TLS-terminating proxy in front, "
-            "tokens travel in every request",
-            host,
-        )
-    uvicorn.Server(uvicorn_config(config, host, port)).run()
+def prepare_server(config: HubConfig, host: str, port: int) -> tuple[uvicorn.Server, socket.socket]:
+    """The server and its listening socket, ready to :meth:`run <uvicorn.Server.run>`.
+
+    The port is bound here, before anything announces it: a port in use (or one this
+    user may not open) is a :class:`ConfigError` of one line, not uvicorn's own report
+    after "read API on …" has been printed.
+    """
+    listening = listening_socket(host, port)
+    try:
+        if not _is_loopback(host):
+            log.warning(
+                "serving on %s without TLS: put a TLS-terminating proxy in front, "
+                "tokens travel in every request",
+                host,
+            )
+        return uvicorn.Server(uvicorn_config(config, host, port)), listening
+    except BaseException:
+        listening.close()
+        raise
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` as uvicorn binds it; :class:`ConfigError` if it cannot."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        reason = "the port is in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e))
+        raise ConfigError(
+            f"cannot serve on {host}:{port}: {reason} (choose another with --port)"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _is_loopback(host: str) -> bool:
