@@ -45,6 +45,20 @@ class Connector(Protocol):
     def streams(self) -> Sequence[Stream]: ...
 
 
+class TableConnector(Protocol):
+    """A connector whose records are the rows of one table (a spreadsheet file).
+
+    Its columns are known before any row is read, so the pipeline checks the
+    mapping against them first (``pipeline.preflight``).
+    """
+
+    location: str  # the file, as shown in errors
+
+    def columns(self) -> tuple[str, ...]:
+        """The table's column names; raises InputFileError when the table cannot be opened."""
+        ...
+
+
 class ConnectorFactory(Protocol):
     """``build(source_name, connection, base_dir)``: every connector package exposes one."""
 

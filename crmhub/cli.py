@@ -556,8 +556,12 @@ def sources_check(
     for r in results:
         table.add_row(r.source, r.kind, r.verdict, r.problem or "")
     console.out.print(table)
-    if not all(r.ok for r in results):
-        _fail([f"source {r.source}: {r.verdict}: {r.problem}" for r in results if not r.ok])
+    failed = [r for r in results if not r.ok]
+    if failed:
+        for r in failed:
+            console.error(f"source {r.source}: {r.verdict}: {r.problem}")
+        # 2 when every failure is the user's to fix in the config or the file
+        raise typer.Exit(2 if all(r.verdict == "misconfigured" for r in failed) else 1)
 
 
 register_api_commands(app)  # serve, token

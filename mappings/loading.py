@@ -62,9 +62,7 @@ def resolve_mapping(ref: str | None, base_dir: Path) -> Mapping | None:
     """
     if ref is None:
         return None
-    candidate = Path(ref).expanduser()
-    if not candidate.is_absolute():
-        candidate = base_dir / candidate
+    candidate = mapping_file(ref, base_dir) or _candidate(ref, base_dir)
     if candidate.is_file():
         return load_mapping(candidate)
     if _BUILTIN_NAME.match(ref) and (BUILTIN_DIR / f"{ref}.yaml").is_file():
@@ -74,6 +72,23 @@ def resolve_mapping(ref: str | None, base_dir: Path) -> Mapping | None:
         f"mapping {ref!r}: there is no file {candidate} and no built-in mapping of that name "
         f"(built-in: {known})"
     )
+
+
+def mapping_file(ref: str | None, base_dir: Path) -> Path | None:
+    """The file a config's ``mapping:`` names, or None for a built-in name or no mapping.
+
+    A mapping file is written for the files it reads, so the pipeline holds it
+    to their columns; built-in mappings serve many variants of an export.
+    """
+    if ref is None:
+        return None
+    candidate = _candidate(ref, base_dir)
+    return candidate if candidate.is_file() else None
+
+
+def _candidate(ref: str, base_dir: Path) -> Path:
+    candidate = Path(ref).expanduser()
+    return candidate if candidate.is_absolute() else base_dir / candidate
 
 
 @cache

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.errors import ConfigError, HubError, SourceRejected, SourceUnavailable
 from core.settings import HubConfig
+from pipeline.preflight import check_columns
 from pipeline.sources import open_source
 
 
@@ -25,7 +26,9 @@ def check_sources(config: HubConfig, names: Sequence[str] | None = None) -> list
     results = []
     for source in selected:
         try:
-            open_source(config, source).connector.check()
+            opened = open_source(config, source)
+            opened.connector.check()
+            check_columns(opened)
         except SourceUnavailable as e:
             results.append(SourceCheck(source.name, source.kind, False, str(e), "unreachable"))
         except SourceRejected as e:

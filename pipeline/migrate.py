@@ -18,6 +18,7 @@ from core.settings import HubConfig, SourceConfig
 from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine
 from pipeline.clock import Clock, utc_now
+from pipeline.preflight import preflight
 from pipeline.prepare import prepare_batch
 from pipeline.sources import OpenSource, open_source, standardise_options
 from pipeline.sync import Progress, SyncResult, sync
@@ -101,6 +102,7 @@ def preview_file(
     """The dry run: every record read, mapped and validated, compared with the store."""
     config = migration_config(config, path, source=source, mapping=mapping)
     opened = open_source(config, config.sources[-1])
+    preflight([opened])
     preview = Preview(opened.config.name)
     options = standardise_options(config, opened.config)
     validator = BatchValidator()

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from connectors.base import Connector, ConnectorFactory
 from connectors.spreadsheet import SpreadsheetConnector, settings_from_connection
 from core.errors import ConfigError
 from core.settings import HubConfig, SourceConfig
 from core.standardise import StandardiseOptions
-from mappings import Mapping, identity_mapping, resolve_mapping
+from mappings import Mapping, identity_mapping, mapping_file, resolve_mapping
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class OpenSource:
     config: SourceConfig
     connector: Connector
     mapping: Mapping
+    #: the user's mapping file (None: a built-in or the identity mapping)
+    mapping_file: Path | None = None
 
 
 def standardise_options(config: HubConfig, source: SourceConfig) -> StandardiseOptions:
@@ -68,7 +71,7 @@ def open_source(config: HubConfig, source: SourceConfig) -> OpenSource:
             raise ConfigError(f"kind: unknown source kind {source.kind!r} (known: {known_kinds()})")
     except ConfigError as e:
         raise ConfigError(f"source {source.name}: {e}") from e
-    return OpenSource(source, connector, mapping)
+    return OpenSource(source, connector, mapping, mapping_file(source.mapping, config.base_dir))
 
 
 def _factory(kind: Kind) -> ConnectorFactory:

@@ -26,6 +26,7 @@ from core.store.writer_lock import name_run, writer_lock
 from mdm import FellegiSunterMatcher, Matcher
 from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
+from pipeline.preflight import preflight
 from pipeline.prepare import prepare_batch
 from pipeline.quality_run import run_quality
 from pipeline.reconcile import reconcile_source
@@ -115,6 +116,7 @@ def sync(
     if not selected:
         raise ConfigError("no sources to run: add one under sources: in the config")
     opened = [open_source(config, s) for s in selected]
+    preflight(opened)  # a missing file or a mapping reading absent columns: exit 2, nothing written
     engine = engine or open_store(config)
     names = [s.name for s in selected]
     with writer_lock(engine, kind):  # re-entrant: a command holding it already goes on

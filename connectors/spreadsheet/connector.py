@@ -15,6 +15,7 @@ class SpreadsheetConnector:
         self.name = source_name
         self.settings = settings
         self._stream = SpreadsheetStream(source_name, settings)
+        self.location = settings.path
 
     def check(self) -> None:
         """Open the file and read its header: raises InputFileError naming file and problem.
@@ -23,8 +24,13 @@ class SpreadsheetConnector:
         start of the file, a missing or malformed header, an unknown sheet and a
         missing id or updated-at column. Rows are not read.
         """
+        self.columns()
+
+    def columns(self) -> tuple[str, ...]:
+        """The header's column names (after the checks of :meth:`check`)."""
         with open_table(self.settings) as table:
             key_columns(self.settings, table)
+            return table.columns
 
     def streams(self) -> Sequence[SpreadsheetStream]:
         return (self._stream,)
