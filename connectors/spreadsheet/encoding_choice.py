@@ -58,6 +58,13 @@ def choose_encoding(
             "set connection.encoding",
         )
     scan = scan_text(path, line_limit=line_limit, field_limit=field_limit)
+    if scan.first_nul is not None:
+        raise InputFileError(
+            path,
+            f"contains a NUL byte (at byte offset {scan.first_nul.offset}): not a text file, "
+            "or UTF-16/32 without a byte-order mark; set connection.encoding",
+            scan.first_nul.line,
+        )
     bom = sample.startswith(codecs.BOM_UTF8)
     if name == "utf-8" or (name is None and scan.is_utf8):
         if not scan.is_utf8:
@@ -107,12 +114,12 @@ def _mixed(path: str, scan: TextScan, codec: str, *, declared: bool) -> InputFil
     bad = scan.first_not_utf8
     assert bad is not None
     others = scan.utf8_evidence
-    lines = "line is" if others == 1 else "lines are"
+    lines = "line holds" if others == 1 else "lines hold"
     setting = f"connection.encoding is {codec}, but " if declared else ""
     return InputFileError(
         path,
         f"not valid UTF-8 (byte 0x{bad.byte:02x} at byte offset {bad.offset}), yet {setting}"
-        f"{others} other {lines} UTF-8 (the first: line {scan.first_utf8_evidence}): "
+        f"{others} {lines} UTF-8 text (the first: line {scan.first_utf8_evidence}): "
         f"the file mixes encodings (the lines that are not look like {codec}); re-save it in one "
         "encoding (UTF-8), or correct this line",
         bad.line,

@@ -58,6 +58,8 @@ class TextScan:
     legacy_sample: bytes = b""
     #: line number → length in bytes, for lines longer than the field limit
     long_lines: dict[int, int] = field(default_factory=dict)
+    #: the first NUL byte (a text file holds none)
+    first_nul: BadByte | None = None
 
     @property
     def is_utf8(self) -> bool:
@@ -91,6 +93,10 @@ def _scan(path: str, line_limit: int, field_limit: int, *, detailed: bool) -> Te
             else:
                 complete, carry = buffer, b""
             if complete:
+                if scan.first_nul is None and b"\x00" in complete:
+                    at = complete.index(b"\x00")
+                    nul_line = line + _count_breaks(complete[:at])
+                    scan.first_nul = BadByte(nul_line, offset + at, 0)
                 if detailed:
                     line = _scan_block(scan, complete, line, offset, limits)
                 elif _is_utf8(complete):
@@ -183,13 +189,20 @@ def _classify(scan: TextScan, text: bytes, line: int, offset: int) -> None:
             scan.first_not_utf8 = BadByte(line, offset + e.start, text[e.start])
         if len(scan.legacy_sample) < LEGACY_SAMPLE_SIZE:
             scan.legacy_sample += text
+        start = text[: e.start]  # UTF-8 up to the bad byte: "张" before a cut-off "伟"
+        if _WIDE.search(start) or _WORDY.search(start.decode("utf-8")):
+            _evidence(scan, line, wide=_WIDE.search(start) is not None)
         return
     wide = _WIDE.search(text) is not None
     if wide or _WORDY.search(decoded):
-        scan.utf8_evidence += 1
-        scan.wide_utf8_lines += wide
-        if scan.first_utf8_evidence is None:
-            scan.first_utf8_evidence = line
+        _evidence(scan, line, wide=wide)
+
+
+def _evidence(scan: TextScan, line: int, *, wide: bool) -> None:
+    scan.utf8_evidence += 1
+    scan.wide_utf8_lines += wide
+    if scan.first_utf8_evidence is None:
+        scan.first_utf8_evidence = line
 
 
 def human_size(n: int) -> str:
