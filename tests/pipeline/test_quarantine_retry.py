@@ -30,6 +30,11 @@ unmapped: attributes
 """
 
 
+def with_empty_e_mail(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows with an empty ``e_mail`` column (a mapping reading an absent one is refused)."""
+    return [{**row, "e_mail": ""} for row in rows]
+
+
 def write_mapping(directory: Path, email_column: str) -> Path:
     path = directory / "crm_export.yaml"
     path.write_text(MAPPING.format(email=email_column), encoding="utf-8")
@@ -47,8 +52,8 @@ def rows_of(url: str, table: sa.Table) -> list[sa.Row]:  # type: ignore[type-arg
 def test_a_fixed_mapping_and_a_retry_stage_the_records_and_the_ledger_adds_up(
     store_url: str, tmp_path: Path
 ) -> None:
-    write_mapping(tmp_path, "e_mail")  # the column is called "mail": every record fails
-    path = write_rows(tmp_path / "crm.csv", ROWS)
+    write_mapping(tmp_path, "e_mail")  # the addresses are in "mail": every record fails
+    path = write_rows(tmp_path / "crm.csv", with_empty_e_mail(ROWS))
     config = hub(store_url, path, mapping="crm_export.yaml")
     first = sync(config)
     assert (first.ledger.total("read"), first.ledger.total("quarantined")) == (3, 3)
@@ -95,7 +100,7 @@ def test_a_record_that_still_fails_stays_quarantined_with_the_reasons_found_now(
     store_url: str, tmp_path: Path
 ) -> None:
     write_mapping(tmp_path, "e_mail")
-    rows = [*ROWS[:2], {**ROWS[2], "mail": "chen@@example"}]
+    rows = with_empty_e_mail([*ROWS[:2], {**ROWS[2], "mail": "chen@@example"}])
     config = hub(store_url, write_rows(tmp_path / "crm.csv", rows), mapping="crm_export.yaml")
     sync(config)
     write_mapping(tmp_path, "mail")
