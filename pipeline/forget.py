@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from core.errors import ConfigError
 from core.standardise import standardise_email
 from core.store import UnitOfWork
+from core.store.reclaim import Reclaimed, reclaim_erased
 from core.store.staging import RecordKey
 from core.store.writer_lock import writer_lock
 from mdm import SurvivorshipPolicy
@@ -41,6 +42,10 @@ from pipeline.identifiers import (
     source_key,
     strings_in,
 )
+
+#: Tables an erasure rewrites whatever it finds (the golden record and its lookup keys,
+#: the change feed entry): VACUUMed with the ones it deleted rows from.
+ALWAYS_TOUCHED = ("golden_record", "golden_key", "change_event")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class ForgetResult:
     removed: dict[str, int] = field(default_factory=dict)
     tombstones: int = 0
     events: int = 0
+    reclaimed: Reclaimed | None = None
 
     def summary(self) -> str:
         touched = ", ".join(f"{n} {t}" for t, n in sorted(self.removed.items()) if n)
@@ -86,6 +92,7 @@ class ForgetResult:
             f"erasure {self.erasure_id}: {len(self.golden_ids)} golden records and "
             f"{self.source_records} source records erased; {self.tombstones} identifiers "
             f"tombstoned; rows touched: {touched or 'none'}"
+            + (f"; {self.reclaimed.action}" if self.reclaimed else "")
         )
 
 
@@ -96,9 +103,18 @@ def forget(
     actor: str,
     clock: Clock = utc_now,
 ) -> ForgetResult:
+    """Erase the person (one transaction), then push the erased bytes out of the store's
+    files: a WAL checkpoint on SQLite, VACUUM of the touched tables on PostgreSQL."""
+    with writer_lock(engine, "forget"):
+        result = _erase(engine, request, actor=actor, clock=clock)
+        result.reclaimed = reclaim_erased(engine, [*result.removed, *ALWAYS_TOUCHED])
+    return result
+
+
+def _erase(engine: Engine, request: ForgetRequest, *, actor: str, clock: Clock) -> ForgetResult:
     selector = request.selector()
     email = _email(request.email) if request.email else None
-    with writer_lock(engine, "forget"), UnitOfWork(engine) as uow:
+    with UnitOfWork(engine) as uow:
         at = clock()
         run_id = uow.runs.start("forget", [], at=at)
         targets, members = _find(uow, request, email)
