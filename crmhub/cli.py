@@ -584,6 +584,14 @@ def main(argv: list[str] | None = None) -> int:
     except HubError as e:
         console.error(str(e))
         return e.exit_code
+    except Exception as e:  # a store a person must fix (wrong file, missing rights): one line
+        from core.store.failures import store_failure
+
+        failure = store_failure(e)
+        if failure is None:
+            raise
+        console.error(str(failure))
+        return failure.exit_code
     except KeyboardInterrupt:
         console.error("interrupted")
         return 130

@@ -22,9 +22,11 @@ from sqlalchemy.engine import Engine
 
 from core.errors import ConfigError, HubError
 from core.settings import HubConfig
-from core.store import make_engine, migrate
-from core.store.dump import dump_tables, file_sha256, load_tables, table_digests
-from core.store.engine import current_revision
+from core.store import make_engine
+from core.store.dump import dump_tables, file_digest, file_sha256, load_tables, table_digests
+from core.store.engine import current_revision, upgrade
+from core.store.tables import metadata
+from core.store.writer_lock import writer_lock
 from pipeline.clock import Clock, utc_now
 
 FORMAT = 1
@@ -144,48 +146,116 @@ def apply_retention(config: HubConfig) -> list[Path]:
 
 
 def verify_backup(path: Path) -> BackupInfo:
-    """Check every file against the manifest's checksums; raise BackupInvalid if any differ."""
+    """Check the backup without writing anything: every table this version restores is in
+    the manifest, and each file matches its file checksum, row count and content checksum.
+
+    Raises BackupInvalid naming the table and what differs.
+    """
     manifest = _manifest(path)
-    for name, table in manifest["tables"].items():
-        file = path / "tables" / table["file"]
-        if not file.is_file():
-            raise BackupInvalid(f"{path}: table {name}: file {table['file']} is missing")
-        if file_sha256(file) != table["file_sha256"]:
-            raise BackupInvalid(
-                f"{path}: table {name}: {table['file']} does not match its SHA-256 checksum"
-            )
+    tables = manifest["tables"]
+    if not isinstance(tables, dict) or any(not isinstance(t, dict) for t in tables.values()):
+        raise BackupInvalid(f"{path}: manifest.json: tables is not a table-by-table listing")
+    missing = [t.name for t in metadata.sorted_tables if t.name not in tables]
+    if missing:
+        raise BackupInvalid(f"{path}: manifest.json lists no table {', '.join(missing)}")
+    for name, table in tables.items():
+        _verify_table(path, name, table)
     return _info(path, manifest)
 
 
-def restore_backup(path: Path, url: str, *, allow_non_empty: bool = False) -> BackupInfo:
-    """Load a verified backup into an empty store at ``url`` and prove it identical."""
+def _verify_table(path: Path, name: str, table: dict[str, Any]) -> None:
+    try:
+        file = path / "tables" / str(table["file"])
+        expected = (int(table["rows"]), str(table["content_sha256"]), str(table["file_sha256"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise BackupInvalid(f"{path}: manifest.json: table {name}: entry incomplete ({e})") from e
+    rows, content, checksum = expected
+    if not file.is_file():
+        raise BackupInvalid(f"{path}: table {name}: file {file.name} is missing")
+    if file_sha256(file) != checksum:
+        raise BackupInvalid(
+            f"{path}: table {name}: {file.name} does not match its SHA-256 checksum"
+        )
+    try:
+        found = file_digest(file)
+    except (OSError, EOFError, ValueError) as e:
+        raise BackupInvalid(f"{path}: table {name}: {file.name} is damaged ({e})") from e
+    if found.rows != rows:
+        raise BackupInvalid(
+            f"{path}: table {name}: {file.name} holds {found.rows} rows, the manifest says {rows}"
+        )
+    if found.content_sha256 != content:
+        raise BackupInvalid(
+            f"{path}: table {name}: the rows in {file.name} do not match the manifest's "
+            "content checksum"
+        )
+
+
+def restore_backup(path: Path, url: str) -> BackupInfo:
+    """Load a backup into an empty store at ``url`` and prove it identical.
+
+    The backup is verified completely (files, row counts, content checksums) before
+    anything is written. Schema, rows and the final comparison run in one transaction, and a
+    SQLite file the restore created is removed if it fails: a refused restore leaves no
+    partial target behind.
+    """
     info = verify_backup(path)
+    target = _new_sqlite_file(url)
     engine = make_engine(url)
     try:
-        migrate(engine, info.revision or "head")
-        with engine.connect() as connection:
-            digests = table_digests(connection)
-        if not allow_non_empty and any(d.rows for d in digests.values()):
-            busy = ", ".join(sorted(name for name, d in digests.items() if d.rows))
-            raise ConfigError(f"restore target is not empty (rows in {busy}); use an empty store")
-        with engine.begin() as connection:
-            load_tables(connection, path / "tables")
-        with engine.connect() as connection:
-            digests = table_digests(connection)
-    finally:
+        with writer_lock(engine, "restore"):
+            _restore(engine, path, info, url)
+    except BaseException:
         engine.dispose()
-    for name, table in info.tables.items():
-        restored = digests.get(name)
-        if restored is None or (restored.rows, restored.content_sha256) != (
-            table["rows"],
-            table["content_sha256"],
-        ):
-            got = f"{restored.rows} rows" if restored else "no table"
-            raise BackupInvalid(
-                f"restore of {path} into {url}: table {name} differs after loading "
-                f"({got}, expected {table['rows']})"
-            )
+        if target is not None:
+            for leftover in (target, *(target.with_name(target.name + s) for s in _SIDE_FILES)):
+                leftover.unlink(missing_ok=True)
+        raise
+    engine.dispose()
     return info
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal", ".lock")
+
+
+def _restore(engine: Engine, path: Path, info: BackupInfo, url: str) -> None:
+    try:
+        connection = engine.connect()
+    except sa.exc.OperationalError as e:
+        raise ConfigError(f"restore target: cannot reach the store: {e.orig}") from e
+    with connection, connection.begin():
+        upgrade(connection, info.revision or "head")
+        busy = [
+            t.name
+            for t in metadata.sorted_tables
+            if connection.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first()
+        ]
+        if busy:
+            raise ConfigError(
+                f"restore target is not empty (rows in {', '.join(busy)}); use an empty store"
+            )
+        load_tables(connection, path / "tables")
+        digests = table_digests(connection)  # last: it streams, so nothing is written after it
+        for name, table in info.tables.items():
+            restored = digests.get(name)
+            if restored is None or (restored.rows, restored.content_sha256) != (
+                table["rows"],
+                table["content_sha256"],
+            ):
+                got = f"{restored.rows} rows" if restored else "no table"
+                raise BackupInvalid(
+                    f"restore of {path} into {url}: table {name} differs after loading "
+                    f"({got}, expected {table['rows']}); nothing was restored"
+                )
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file a restore to ``url`` would create (None: not SQLite, or it exists)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    file = Path(parsed.database).expanduser()
+    return None if file.exists() else file
 
 
 def restore_drill(path: Path) -> BackupInfo:

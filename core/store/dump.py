@@ -86,6 +86,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_digest(path: Path) -> TableDigest:
+    """Row count and content checksum of one dump file, as ``dump_tables`` recorded them.
+
+    Reads the whole file without writing anything; every line must be a JSON object.
+    Raises ``ValueError`` (with the line number) or ``OSError``/``EOFError`` for a damaged file.
+    """
+    digest, rows = hashlib.sha256(), 0
+    with gzip.open(path, "rb") as lines:
+        for line in lines:
+            rows += 1
+            try:
+                complete = line.endswith(b"\n") and isinstance(json.loads(line), dict)
+            except ValueError:
+                complete = False
+            if not complete:
+                raise ValueError(f"line {rows} is not a complete row")
+            digest.update(line)
+    return TableDigest(rows, digest.hexdigest())
+
+
 def load_tables(connection: sa.Connection, directory: Path, batch_size: int = 2000) -> None:
     """Insert every dumped table (parents first) and move sequences past the loaded keys."""
     for table in metadata.sorted_tables:
