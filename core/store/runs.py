@@ -36,10 +36,14 @@ class RunRepository:
         return int(run_id)
 
     def interrupted(self, kind: str, sources: Sequence[str]) -> int | None:
-        """The newest run of this kind over the same sources still marked running (a crash)."""
+        """The newest run of this kind over the same sources still marked running (a crash).
+
+        A scheduler's run (one with an external key) is never taken: between two of its
+        tasks it holds no lock yet is alive, and only its own retries continue it.
+        """
         rows = self._c.execute(
             sa.select(run.c.run_id, run.c.sources)
-            .where(run.c.kind == kind, run.c.status == "running")
+            .where(run.c.kind == kind, run.c.status == "running", run.c.external_key.is_(None))
             .order_by(run.c.run_id.desc())
         )
         for row in rows:

@@ -105,3 +105,20 @@ def test_killed_lock_holder_is_taken_over_and_its_run_resumed(
     assert waiter.wait() == 0, waiter.stderr()
     assert "resumed interrupted run 1" in waiter.stderr()
     assert snapshot(store_url) == reference
+
+
+def test_a_cli_sync_never_takes_over_a_scheduler_run_between_its_tasks(tmp_path: Path) -> None:
+    from core.store import make_engine, migrate
+    from pipeline.sync import begin_run
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    migrate(engine)
+    airflow_run, _ = begin_run(engine, "sync", ["crm"], external_key="airflow:crm_sync:1")
+    cli_run, resumed = begin_run(engine, "sync", ["crm"])
+    assert (cli_run, resumed) == (airflow_run + 1, False)
+    assert begin_run(engine, "sync", ["crm"]) == (cli_run, True)  # a crashed CLI run resumes
+    assert begin_run(engine, "sync", ["crm"], external_key="airflow:crm_sync:1") == (
+        airflow_run,
+        True,
+    )
+    engine.dispose()
