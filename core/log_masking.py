@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
-from core.masking import mask_email, mask_phone
+from core.masking import mask_email, mask_phone, mask_text
 
 #: An address starts where the characters an address can hold start: without that
 #: anchor every position of a long run without ``@`` would scan the run again.
@@ -26,9 +26,16 @@ _EMAIL = re.compile(
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d ().\-]{6,}\d|\d{3,5}[ \-]?\d{3,4}[ \-]?\d{3,5})(?![\w])")
 
 
+#: Identity numbers: a Chinese resident id (17 digits and a check digit or X), and a
+#: letter or two followed by eight or more digits (passports, national ids).
+_ID_NUMBER = re.compile(r"(?<![\w+])(?:\d{17}[\dXx]|[A-Za-z]{1,2}\d{8,17})(?!\w)")
+
+
 def mask_free_text(text: str) -> str:
-    """``"mail from zhang.wei@example.cn (+86 138 0013 8000)"`` → masked email and phone."""
+    """``"mail from zhang.wei@example.cn (+86 138 0013 8000)"`` → masked email and phone;
+    identity numbers (``11010519491231002X``) are masked too."""
     text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
+    text = _ID_NUMBER.sub(lambda m: mask_text(m.group(0)), text)
     return _PHONE.sub(lambda m: _phone(m.group(0)), text)
 
 

@@ -6,7 +6,10 @@ not the address itself: ``zhang.wei@example.cn`` becomes ``z***@example.cn``,
 ``Z**** W**``. Payloads come from many systems with their own field names
 (``E-Mail``, ``Telefon``, ``Vorname``), so fields are recognised by name
 hints *and* values by their shape: anything holding an ``@`` is masked as an
-email whatever its key.
+email whatever its key, and so are phone numbers in any grouping and identity
+numbers. Hints are read in any script (``姓名``, ``手机``, ``邮箱``); a caller that
+knows the mapping passes ``targets`` to :func:`mask_payload`, so that a column is
+masked as the canonical field it feeds, whatever it is called.
 """
 
 from __future__ import annotations
@@ -24,12 +27,27 @@ _PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
 #: A phone number inside free text ("call +49 30 1234567"): digits with separators.
 _PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s()./\-]{6,}\d")
 _DIGITS = re.compile(r"\d")
+#: Identity numbers: a Chinese resident id (17 digits and a check digit or X), passports
+#: and national ids of a letter or two and eight or more digits.
+_ID_NUMBER = re.compile(r"[A-Za-z]{0,2}\d{8,17}[\dXx]?")
+#: What a key is reduced to before hints are looked for: letters and digits of any script.
+_KEY_NOISE = re.compile(r"[\W_]+")
 
 #: Key fragments (lower case, without separators) of fields holding personal data.
-NAME_HINTS = ("name", "given", "family", "contact", "surname")
-PHONE_HINTS = ("phone", "tel", "mobile", "handy", "fax")
-EMAIL_HINTS = ("email", "mail")
+NAME_HINTS = ("name", "given", "family", "contact", "surname", "姓名", "名字", "联系人", "姓", "名")
+PHONE_HINTS = ("phone", "tel", "mobile", "handy", "fax", "电话", "手机", "電話", "手機", "传真")
+EMAIL_HINTS = ("email", "mail", "邮箱", "邮件", "郵箱", "郵件", "电邮")
 OTHER_HINTS = (
+    "地址",
+    "住址",
+    "生日",
+    "出生",
+    "身份证",
+    "身份證",
+    "证件",
+    "證件",
+    "护照",
+    "護照",
     "address",
     "street",
     "strasse",
@@ -46,7 +64,18 @@ OTHER_HINTS = (
 )
 #: Keys that are never personal, whatever their values look like (``company_name`` is a
 #: business, a 12-digit ``source_id`` is not a phone number).
-NOT_PERSONAL = ("company", "firma", "source", "stream", "domain", "key")
+NOT_PERSONAL = (
+    "company",
+    "firma",
+    "source",
+    "stream",
+    "domain",
+    "key",
+    "公司",
+    "企业",
+    "單位",
+    "单位",
+)
 
 
 def mask_email(value: str) -> str:
@@ -129,6 +158,8 @@ def mask_value(field: str, value: Any) -> Any:
         return mask_email(text)
     if kind == "phone" or (kind is None and _looks_like_phone(text)):
         return mask_phone(text)
+    if kind is None and _ID_NUMBER.fullmatch(text.strip()):
+        return mask_text(text)
     if kind == "name":
         return mask_name(text)
     if kind == "other":
@@ -150,13 +181,27 @@ def _mask_phones_in(text: str) -> str:
     )
 
 
-def mask_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+def mask_payload(
+    payload: Mapping[str, Any], targets: Mapping[str, str] | None = None, prefix: str = ""
+) -> dict[str, Any]:
     """A copy of ``payload`` with every personal value masked (keys kept, nesting kept).
+
+    ``targets`` maps a payload path (``姓名``, ``contact.mail``) to the canonical field the
+    mapping fills from it (``full_name``): such a value is masked as that field.
 
     >>> mask_payload({"Vorname": "Anna", "E-Mail": "anna@example.de", "PLZ": "10115"})
     {'Vorname': 'A***', 'E-Mail': 'a***@example.de', 'PLZ': '10115'}
+    >>> mask_payload({"客户": "谭建国", "号码": "154 3231 9487"}, {"客户": "full_name"})
+    {'客户': '谭**', '号码': '******9487'}
     """
-    return {key: mask_value(str(key), value) for key, value in payload.items()}
+    masked: dict[str, Any] = {}
+    for key, value in payload.items():
+        path = f"{prefix}{key}"
+        if targets and isinstance(value, Mapping):
+            masked[key] = mask_payload(value, targets, f"{path}.")
+        else:
+            masked[key] = mask_value((targets or {}).get(path, str(key)), value)
+    return masked
 
 
 def mask_reason(field: str, reason: str) -> str:
@@ -191,9 +236,13 @@ def field_kind(field: str) -> str | None:
 
     >>> field_kind("E-Mail"), field_kind("Telefon"), field_kind("Vorname"), field_kind("PLZ")
     ('email', 'phone', 'name', None)
+    >>> field_kind("姓名"), field_kind("手机"), field_kind("电子邮箱"), field_kind("公司名称")
+    ('name', 'phone', 'email', 'public')
     """
-    key = re.sub(r"[^a-z0-9]", "", field.lower().rpartition(".")[2])
-    if not key or any(word in key for word in NOT_PERSONAL):
+    key = _KEY_NOISE.sub("", field.casefold().rpartition(".")[2])
+    if not key:
+        return None
+    if any(word in key for word in NOT_PERSONAL):
         return "public"
     if any(hint in key for hint in EMAIL_HINTS):
         return "email"

@@ -63,8 +63,10 @@ def quarantine_list(
 
     from pipeline.quarantine import count_open, list_quarantine
 
-    engine = _engine(_hub(config))
-    entries = list_quarantine(engine, source=source, limit=limit, unmask=unmask)
+    hub = _hub(config)
+    engine = _engine(hub)
+    targets = None if unmask else _targets(hub)
+    entries = list_quarantine(engine, source=source, limit=limit, unmask=unmask, targets=targets)
     table = Table(title="quarantine (open)")
     for column in ("source", "key", "line", "runs", "reasons"):
         table.add_column(column, justify="right" if column == "line" else "left")
@@ -96,7 +98,9 @@ def quarantine_show(
 
     from pipeline.quarantine import show_entry
 
-    entry = show_entry(_engine(_hub(config)), source, record_key, unmask=unmask)
+    hub = _hub(config)
+    targets = None if unmask else _targets(hub)
+    entry = show_entry(_engine(hub), source, record_key, unmask=unmask, targets=targets)
     line = f", line {entry.line}" if entry.line is not None else ""
     console.out.print(
         f"{entry.source} {entry.record_key} ({entry.status}; stream {entry.stream}{line}; "
@@ -134,13 +138,23 @@ def quarantine_export(
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"--output: name the file .csv or .jsonl, got {output.name!r}")
-    engine = _engine(_hub(config))
+    hub = _hub(config)
+    engine = _engine(hub)
+    targets = None if unmask else _targets(hub)
     try:
         out = output.open("w", newline="", encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"--output: cannot write {output}: {e.strerror}") from e
     with out:
-        count = export_quarantine(engine, out, fmt, source=source, unmask=unmask, raw=raw)  # type: ignore[arg-type]
+        count = export_quarantine(
+            engine,
+            out,
+            fmt,  # type: ignore[arg-type]
+            source=source,
+            unmask=unmask,
+            raw=raw,
+            targets=targets,
+        )
     console.err.print(
         f"{count} quarantine entries written to {output}",
         markup=False,
@@ -204,6 +218,13 @@ def report(
             f"no browser found: open {written.html} yourself", markup=False, soft_wrap=True
         )
         sys.stderr.flush()
+
+
+def _targets(hub: HubConfig) -> dict[str, dict[str, str]]:
+    """What each source's columns feed, so that ``姓名`` is masked as the name it is."""
+    from pipeline.masking_targets import column_targets
+
+    return column_targets(hub)
 
 
 def _masks(config: Path) -> bool:

@@ -23,6 +23,7 @@ from core.masking import mask_payload, mask_reason
 from core.safe_csv import DictCsvWriter
 from core.store import UnitOfWork
 from core.store.quarantine_review import PAGE, Position, QuarantineReview
+from pipeline.masking_targets import ColumnTargets
 from pipeline.quarantine_retry import RetryResult, retry_quarantine
 
 ExportFormat = Literal["csv", "jsonl"]
@@ -85,11 +86,13 @@ class QuarantineEntry:
             reasons=[dict(r) for r in row.reasons],
         )
 
-    def masked(self) -> QuarantineEntry:
-        """The entry with personal data in its payload and reasons masked."""
+    def masked(self, targets: ColumnTargets | None = None) -> QuarantineEntry:
+        """The entry with personal data in its payload and reasons masked; ``targets`` says
+        which canonical field each column of the source feeds (see
+        :mod:`pipeline.masking_targets`)."""
         return replace(
             self,
-            payload=mask_payload(self.payload),
+            payload=mask_payload(self.payload, (targets or {}).get(self.source)),
             reasons=[
                 {**r, "reason": mask_reason(r.get("field", ""), r.get("reason", ""))}
                 for r in self.reasons
@@ -108,6 +111,7 @@ def iter_entries(
     status: str | None = "open",
     unmask: bool = False,
     page: int = PAGE,
+    targets: ColumnTargets | None = None,
 ) -> Iterator[QuarantineEntry]:
     """Every matching entry in (source, key) order, read page by page."""
     after: Position | None = None
@@ -118,14 +122,19 @@ def iter_entries(
             )
         for row in rows:
             entry = QuarantineEntry.from_row(row)
-            yield entry if unmask else entry.masked()
+            yield entry if unmask else entry.masked(targets)
         if len(rows) < page:
             return
         after = (rows[-1].source, rows[-1].record_key)
 
 
 def list_quarantine(
-    engine: Engine, *, source: str | None = None, limit: int = 50, unmask: bool = False
+    engine: Engine,
+    *,
+    source: str | None = None,
+    limit: int = 50,
+    unmask: bool = False,
+    targets: ColumnTargets | None = None,
 ) -> list[QuarantineEntry]:
     """The first ``limit`` open entries (of ``source``), masked unless ``unmask``."""
     if limit < 1:
@@ -133,7 +142,7 @@ def list_quarantine(
     with UnitOfWork(engine) as uow:
         rows = QuarantineReview(uow.connection).page(source=source, limit=limit)
     entries = [QuarantineEntry.from_row(r) for r in rows]
-    return entries if unmask else [e.masked() for e in entries]
+    return entries if unmask else [e.masked(targets) for e in entries]
 
 
 def count_open(engine: Engine, source: str | None = None) -> int:
@@ -142,7 +151,12 @@ def count_open(engine: Engine, source: str | None = None) -> int:
 
 
 def show_entry(
-    engine: Engine, source: str, record_key: str, *, unmask: bool = False
+    engine: Engine,
+    source: str,
+    record_key: str,
+    *,
+    unmask: bool = False,
+    targets: ColumnTargets | None = None,
 ) -> QuarantineEntry:
     """One entry (open or resolved); :class:`ConfigError` naming it when there is none."""
     with UnitOfWork(engine) as uow:
@@ -153,7 +167,7 @@ def show_entry(
             "(crmhub quarantine list shows the keys)"
         )
     entry = QuarantineEntry.from_row(row)
-    return entry if unmask else entry.masked()
+    return entry if unmask else entry.masked(targets)
 
 
 def export_quarantine(
@@ -164,6 +178,7 @@ def export_quarantine(
     source: str | None = None,
     unmask: bool = False,
     raw: bool = False,
+    targets: ColumnTargets | None = None,
 ) -> int:
     """Write every open entry with its reasons as CSV or JSON lines; return how many.
 
@@ -175,7 +190,7 @@ def export_quarantine(
     writer = DictCsvWriter(out, CSV_COLUMNS, raw=raw) if fmt == "csv" else None
     if writer is not None:
         writer.writeheader()
-    for entry in iter_entries(engine, source=source, unmask=unmask):
+    for entry in iter_entries(engine, source=source, unmask=unmask, targets=targets):
         item = _exported(entry)
         if writer is not None:
             writer.writerow(

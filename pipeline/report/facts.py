@@ -23,6 +23,7 @@ from core.store import UnitOfWork
 from core.store.quality import QualityRepository
 from core.store.quarantine_review import PAGE, QuarantineReview
 from pipeline.clock import as_utc
+from pipeline.masking_targets import ColumnTargets, column_targets
 from pipeline.quarantine import QuarantineEntry
 from quality.results import CheckResult, ValidationReport
 
@@ -144,7 +145,8 @@ def gather_report(
             if (row := repository.profile(ledger.run_id, name)) is not None
         ]
     mask = config.privacy.mask_personal_data
-    reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples, mask)
+    targets = column_targets(config) if mask else None
+    reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples, mask, targets)
     return RunReport(
         generated_at=generated_at,
         run=RunSummary(
@@ -188,7 +190,7 @@ def reason_template(reason: str) -> str:
 
 
 def _top_reasons(
-    engine: Engine, run_id: int, examples: int, mask: bool
+    engine: Engine, run_id: int, examples: int, mask: bool, targets: ColumnTargets | None = None
 ) -> tuple[list[TopReason], int]:
     groups: dict[tuple[str, str, str, str], TopReason] = {}
     entries = 0
@@ -198,7 +200,7 @@ def _top_reasons(
             rows = QuarantineReview(uow.connection).seen_in(run_id, after=after)
         for row in rows:
             entries += 1
-            _count_reasons(groups, QuarantineEntry.from_row(row), examples, mask)
+            _count_reasons(groups, QuarantineEntry.from_row(row), examples, mask, targets)
         if len(rows) < PAGE:
             break
         after = (rows[-1].source, rows[-1].record_key)
@@ -211,6 +213,7 @@ def _count_reasons(
     entry: QuarantineEntry,
     examples: int,
     mask: bool = True,
+    targets: ColumnTargets | None = None,
 ) -> None:
     """Count each reason of ``entry`` in its group; keep a masked example while a group has
     fewer than ``examples`` (the payload is masked only then: most entries need no example).
@@ -229,7 +232,8 @@ def _count_reasons(
         group.count += 1
         if len(group.examples) < examples:
             if payload is None:
-                payload = mask_payload(entry.payload) if mask else dict(entry.payload)
+                columns = (targets or {}).get(entry.source)
+                payload = mask_payload(entry.payload, columns) if mask else dict(entry.payload)
             group.examples.append(
                 ReasonExample(
                     record_key=entry.record_key, line=entry.line, reason=shown, payload=payload
