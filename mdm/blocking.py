@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.standardise import phone_key
 from mdm.contact import values_of
 from mdm.keys import (
     NamePart,
@@ -104,27 +103,4 @@ def block_keys(record: Mapping[str, Any]) -> set[str]:
         number = house_number(street)
         if number and sounds:
             keys.update(f"an:{place}|{number}|{sound}" for sound in sounds)
-    return {k[:MAX_KEY_LENGTH] for k in keys}
-
-
-def legacy_block_keys(record: Mapping[str, Any]) -> set[str]:
-    """The v1 keys (email, phone, national id, sorted Latin name, name + postcode).
-
-    >>> sorted(legacy_block_keys({"email": "a@x.cn", "phone": "+8613800138000"}))
-    ['e:a@x.cn', 'p:00138000']
-    """
-    keys: set[str] = set()
-    if email := record.get("email"):
-        keys.add(f"e:{email}")
-    if (phone := record.get("phone")) and len(key := phone_key(str(phone))) == 8:
-        keys.add(f"p:{key}")
-    if national_id := record.get("national_id"):
-        keys.add(f"i:{national_id}")
-    latin = record.get("name_latin")
-    tokens = sorted(t for t in str(latin or "").lower().replace("-", " ").split() if t)
-    name = " ".join(tokens)
-    if name:
-        keys.add(f"n:{name}")
-        if postcode := record.get("postcode"):
-            keys.add(f"np:{name}|{postcode}")
     return {k[:MAX_KEY_LENGTH] for k in keys}

@@ -18,12 +18,12 @@ import numpy as np
 
 from mdm.blocking import block_keys
 from mdm.candidates import index_hashed, name_oversized, partition_count, partitions
-from mdm.cluster import cluster
 from mdm.frequencies import TermFrequencies
 from mdm.incremental import DedupeIndex
 from mdm.library import CUSTOMER_COMPARISONS
 from mdm.matcher import Thresholds
 from mdm.model import Model, Prepared, bits, default_model, probability_of
+from mdm.resolver import join
 from mdm.train import USource, train_prepared
 
 
@@ -140,15 +140,17 @@ def dedupe(
     def rescore(i: Any, j: Any) -> float:
         return probability_of(total_weight(prepared[i], prepared[j]))
 
-    groups = cluster(
+    joined = join(
         range(len(prepared)),
+        {},
         edges,
-        threshold=thresholds.auto_merge,
-        strong=thresholds.strong if coherent else thresholds.auto_merge,
+        thresholds=thresholds
+        if coherent
+        else Thresholds(thresholds.auto_merge, thresholds.review, thresholds.auto_merge),
         rescore=rescore if coherent else None,
     )
     seconds["cluster"] = time.perf_counter() - clock
-    clusters = sorted(sorted(int(x) for x in g) for g in groups)  # type: ignore[call-overload]
+    clusters = sorted(list(a.records) for a in joined)
     result = DedupeResult(
         clusters,
         base,

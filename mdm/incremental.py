@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from mdm.blocking import block_keys
-from mdm.cluster import cluster
 from mdm.matcher import Thresholds
-from mdm.model import Model, Prepared, bits, probability_of
+from mdm.model import Model, Prepared, probability_of
+from mdm.resolver import join
 
 
 @dataclass
@@ -78,12 +78,10 @@ class DedupeIndex:
         keys = [{hash(k) for k in block_keys(r)} for r in records]  # type: ignore[union-attr]
         pairs = self._pairs(start, keys)
         self.prepared.extend(new)
-        review = bits(self.thresholds.review)
-        edges = []
-        for i, j in pairs:
-            weight = model.total_weight(self.prepared[i], self.prepared[j])
-            if weight >= review:
-                edges.append((i, j, probability_of(weight)))
+        edges = [
+            (i, j, probability_of(model.total_weight(self.prepared[i], self.prepared[j])))
+            for i, j in pairs
+        ]
         return self._join(start, len(new), keys, edges)
 
     def _pairs(self, start: int, keys: list[set[int]]) -> set[tuple[int, int]]:
@@ -109,33 +107,28 @@ class DedupeIndex:
     def _join(
         self, start: int, count: int, keys: list[set[int]], edges: list[tuple[int, int, float]]
     ) -> list[int]:
-        """Cluster new records with the clusters they matched; extend the index."""
-        nodes: list[tuple[str, int]] = [("n", start + k) for k in range(count)]
-        strongest: dict[tuple[tuple[str, int], tuple[str, int]], float] = {}
-        for i, j, probability in edges:
-            a = ("n", i) if i >= start else ("c", self.label(i))
-            b = ("n", j)
-            pair = (a, b)
-            strongest[pair] = max(strongest.get(pair, 0.0), probability)
-        groups = cluster(
-            nodes,
-            [(a, b, p) for (a, b), p in strongest.items()],
-            threshold=self.thresholds.auto_merge,
-            strong=self.thresholds.strong,
+        """Cluster new records with the clusters they matched (:func:`mdm.resolver.join`,
+        as the store's pipeline does); extend the index."""
+        model, prepared = self.model, self.prepared
+        olds = {i for i, _, _ in edges if i < start}
+        assignments = join(
+            range(start, start + count),
+            {i: self.label(i) for i in olds},
+            edges,
+            thresholds=self.thresholds,
+            rescore=lambda a, b: probability_of(model.total_weight(prepared[a], prepared[b])),
         )
         next_label = max(self.labels, default=-1) + 1
         found = [0] * count
-        for group in groups:
-            olds = sorted(label for kind, label in group if kind == "c")
-            if olds:
-                label = olds[0]
-                for other in olds[1:]:
+        for assignment in assignments:
+            if assignment.clusters:
+                label = assignment.clusters[0]
+                for other in assignment.clusters[1:]:
                     self.merged[other] = label
             else:
                 label, next_label = next_label, next_label + 1
-            for kind, position in group:
-                if kind == "n":
-                    found[position - start] = label
+            for position in assignment.records:
+                found[position - start] = label
         self.labels.extend(found)
         self._extend(start, keys)
         return found

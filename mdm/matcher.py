@@ -1,4 +1,4 @@
-"""The matcher interface, the Fellegi–Sunter matcher behind it, and the v1 rule matcher."""
+"""The matcher interface and the Fellegi–Sunter matcher behind it."""
 
 from __future__ import annotations
 
@@ -6,17 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from mdm.blocking import block_keys, legacy_block_keys
-from mdm.compare import (
-    Comparison as RuleComparison,
-)
-from mdm.compare import (
-    exact_match,
-    fuzzy_match,
-    jaro_winkler,
-    name_similarity,
-    score_pair,
-)
+from mdm.blocking import block_keys
 from mdm.frequencies import TermFrequencies, term_values
 from mdm.model import Model, Prepared, default_model
 from mdm.score import PairScore
@@ -34,6 +24,9 @@ class Matcher(Protocol):
 
     @property
     def term_tables(self) -> tuple[str, ...]: ...
+
+    @property
+    def thresholds(self) -> Thresholds: ...
 
     def block_keys(self, record: Mapping[str, Any]) -> set[str]: ...
 
@@ -158,74 +151,3 @@ class FellegiSunterMatcher:
     def term_values(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
         """The (comparison, value) pairs this record adds to the store's term frequencies."""
         return term_values(self.model.prepare(record), self.model.comparisons)
-
-
-#: v1 weights: log2-odds of "same customer"; the prior says most pairs in a block are not.
-DEFAULT_COMPARISONS: tuple[RuleComparison, ...] = (
-    exact_match("national_id", agree=12.0, disagree=-10.0),
-    exact_match("email", agree=9.0, disagree=-1.0),
-    exact_match("phone", agree=8.0, disagree=-1.0),
-    fuzzy_match(
-        "name_latin",
-        (("exact", 0.99, 5.0), ("close", 0.92, 3.0), ("similar", 0.85, 1.0)),
-        else_weight=-5.0,
-        similarity=name_similarity,
-    ),
-    exact_match("birth_date", agree=5.0, disagree=-6.0),
-    exact_match("postcode", agree=2.0, disagree=-0.5),
-    fuzzy_match("city", (("close", 0.95, 1.0),), else_weight=-0.5, similarity=jaro_winkler),
-    fuzzy_match("company", (("close", 0.9, 1.5),), else_weight=0.0, similarity=name_similarity),
-)
-DEFAULT_PRIOR = -7.0
-
-
-@dataclass(frozen=True)
-class RuleMatcher:
-    """The v1 fixed-weight matcher, kept until the pipeline switches to
-    :class:`FellegiSunterMatcher`.
-
-    >>> m = RuleMatcher()
-    >>> a = {"name_latin": "zhang wei", "email": "zw@x.cn"}
-    >>> m.decide(m.score(a, {"name_latin": "wei zhang", "email": "zw@x.cn"}))
-    'match'
-    """
-
-    auto_merge: float = 0.90
-    review: float = 0.75
-    comparisons: tuple[RuleComparison, ...] = DEFAULT_COMPARISONS
-    prior: float = DEFAULT_PRIOR
-
-    term_tables: tuple[str, ...] = ()
-
-    def block_keys(self, record: Mapping[str, Any]) -> set[str]:
-        return legacy_block_keys(record)
-
-    def term_values(self, record: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """Fixed weights: value counts change nothing."""
-        return []
-
-    def for_store(self, count: int, frequencies: TermFrequencies) -> RuleMatcher:
-        return self
-
-    def prepare(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
-        return record
-
-    def score_prepared(
-        self, a: Mapping[str, Any], b: Mapping[str, Any], frequencies: TermFrequencies | None = None
-    ) -> PairScore:
-        return score_pair(a, b, self.comparisons, self.prior)
-
-    def score(
-        self,
-        a: Mapping[str, Any],
-        b: Mapping[str, Any],
-        frequencies: TermFrequencies | None = None,
-    ) -> PairScore:
-        return score_pair(a, b, self.comparisons, self.prior)
-
-    def decide(self, score: PairScore) -> Outcome:
-        if score.probability >= self.auto_merge:
-            return "match"
-        if score.probability >= self.review:
-            return "review"
-        return "distinct"

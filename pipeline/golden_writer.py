@@ -5,6 +5,13 @@ history row (with its members) and a change event in sequence order. A version
 is written only when a value or the member supplying it changes: when only the
 rule named in the provenance differs (the rules changed, the result did not),
 the current provenance is relabelled in place, with no new version and no event.
+
+A run emits one event per golden record and kind: a record created in the run
+and joined by more records in later batches is one ``create``, one updated in
+several batches one ``update``. The run's earlier event is replaced by one at
+the newest version with a new sequence number, so a consumer that read the
+earlier one mid-run still learns of the later state. Merges, merged-away and
+deletes keep their own events.
 """
 
 from __future__ import annotations
@@ -17,6 +24,10 @@ from typing import Any
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
 from mdm.survivorship import Member, SurvivorshipPolicy, survive
+
+#: A new event of the key's kind replaces the run's earlier event of one of these kinds for
+#: the same golden record, and keeps the earlier kind (created, then joined: one ``create``).
+_FOLDS_INTO: dict[str, tuple[str, ...]] = {"create": ("create",), "update": ("create", "update")}
 
 
 @dataclass
@@ -183,8 +194,40 @@ class GoldenWriter:
         golden = self.uow.golden
         golden.save_many(self.golden_rows)
         golden.record_history(self.history_rows)
-        golden.emit_many(self.events)
+        events, superseded = self._one_per_kind(self.events)
+        golden.emit_many(events)  # before dropping: a reused sequence number could be missed
+        golden.drop_events(superseded)
         golden.relabel(self.relabelled)
+
+    def _one_per_kind(self, events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+        """The events to emit, each replacing the run's earlier event it folds into, and the
+        sequence numbers of the stored events they replace."""
+        folding = {e["golden_id"] for e in events if e["kind"] in _FOLDS_INTO}
+        # golden id -> (kind, stored seq or None, position in ``kept``) of its latest event
+        latest: dict[str, tuple[str, int | None, int | None]] = {}
+        for row in self.uow.golden.run_events(self.run_id, folding, ("create", "update")):
+            latest[row.golden_id] = (row.kind, row.seq, None)
+        kept: list[dict[str, Any] | None] = []
+        superseded: list[int] = []
+        for event in events:
+            golden_id, kind = event["golden_id"], event["kind"]
+            prior = latest.get(golden_id)
+            if prior is not None and prior[0] in _FOLDS_INTO.get(kind, ()):
+                earlier_kind, seq, position = prior
+                if seq is not None:
+                    superseded.append(seq)
+                if position is not None:
+                    kept[position] = None
+                self.counts.events -= 1
+                if kind == "update":
+                    self.counts.updated -= 1
+                elif kind == "create":
+                    self.counts.created -= 1
+                event = {**event, "kind": earlier_kind}
+            if event["kind"] in _FOLDS_INTO:
+                latest[golden_id] = (event["kind"], None, len(kept))
+            kept.append(event)
+        return [e for e in kept if e is not None], superseded
 
 
 def _winners(provenance: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

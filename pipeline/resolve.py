@@ -2,8 +2,11 @@
 
 Only records flagged ``resolve_pending`` are processed, in committed batches,
 so the cost follows the size of the change and a killed run picks up where it
-stopped. Golden IDs are stable: a golden record keeps its ID when records join
-it; a merge keeps the older ID and turns the other into an alias.
+stopped. The clusters are decided by :func:`mdm.resolver.resolve_batch`, the
+same code the in-memory matcher runs; this module reads what it needs from the
+store and writes what it decided. Golden IDs are stable: a golden record keeps
+its ID when records join it; a merge keeps the older ID and turns the other
+into an alias.
 """
 
 from __future__ import annotations
@@ -17,16 +20,14 @@ from typing import Any
 from core.store import UnitOfWork
 from core.store.staging import RecordKey
 from mdm import Matcher, TermFrequencies, golden_id_for, record_key
-from mdm.constrained import ConstrainedClusters
 from mdm.ids import parse_record_key
+from mdm.resolver import Cluster, Resolution, candidate_pairs, resolve_batch
 from mdm.survivorship import SurvivorshipPolicy
 from pipeline.clock import Clock
 from pipeline.frequencies import batch_frequencies, index_keys, store_frequencies
 from pipeline.golden_writer import GoldenCounts, GoldenWriter
 
 log = logging.getLogger(__name__)
-
-_GOLDEN = "golden\x00"
 
 
 @dataclass
@@ -137,23 +138,26 @@ class _Batch:
 
         candidates = {m for found in members.values() for m in found} - set(active)
         links = uow.golden.links(candidates | set(keys))
-        linked = {k for k in candidates if k in links}
-        records = dict(active)
-        for k, row in uow.staging.records(linked).items():
-            if row.status == "active":
-                records[k] = dict(row.record)
-        self.frequencies = batch_frequencies(uow, self.matcher, store, records.values())
-
-        clusters = ConstrainedClusters(self._kept_apart(list(active), links))
-        for k in active:
-            clusters.add(k)
-        for k in records:
-            if k in links:
-                clusters.union(k, _GOLDEN + links[k], force=True)
-        for _probability, a, b in sorted(
-            self._match(active, block_keys, members, records), reverse=True
-        ):
-            clusters.union(a, b)
+        existing = self._cluster_records({links[k] for k in candidates | set(active) if k in links})
+        clusters_of = {k: links[k] for k in active if k in links}
+        for golden_id, held in existing.items():
+            clusters_of.update((k, golden_id) for k in held)
+        records = {k: r for held in existing.values() for k, r in held.items() if k not in active}
+        pairs = candidate_pairs(block_keys, members, {*active, *records})
+        resolution = resolve_batch(
+            self.matcher,
+            active,
+            records,
+            clusters_of,
+            members,
+            new_keys=block_keys,
+            pinned=self._pinned(pairs),
+            cannot_link=self._kept_apart(list(active), links),
+            frequencies=batch_frequencies(
+                uow, self.matcher, store, [*active.values(), *records.values()]
+            ),
+        )
+        self._save_decisions(resolution)
 
         touched: set[str] = set()
         unlinked = [k for k in gone if k in links]
@@ -161,74 +165,61 @@ class _Batch:
         for k in unlinked:
             touched.add(links[k])
             self.writer.membership_changed.add(links[k])
-        groups = []
-        for group in clusters.groups():
-            pending = sorted(n for n in group if isinstance(n, tuple) and n in active)
-            if pending:
-                goldens = {str(n)[len(_GOLDEN) :] for n in group if isinstance(n, str)}
-                groups.append((pending, goldens))
-        existing = uow.golden.get_many(g for _, goldens in groups for g in goldens)
+        goldens = {g for a in resolution.assignments for g in a.clusters}
+        current = uow.golden.get_many(goldens)
         newcomers: list[tuple[RecordKey, str]] = []
-        for pending, goldens in groups:
-            winner = self._winner(pending, goldens, existing)
+        for assignment in resolution.assignments:
+            winner = self._winner(list(assignment.records), set(assignment.clusters), current)
             touched.add(winner)
-            newcomers.extend((k, winner) for k in pending if links.get(k) != winner)
+            newcomers.extend((k, winner) for k in assignment.records if links.get(k) != winner)
         uow.golden.link_many(newcomers, method="auto", run_id=self.run_id, at=self.at)
         self.writer.membership_changed.update(winner for _, winner in newcomers)
         self.writer.rebuild(sorted(touched))
         self.writer.flush()
         uow.staging.clear_pending(keys)
 
-    def _match(
-        self,
-        active: Mapping[RecordKey, dict[str, Any]],
-        block_keys: Mapping[RecordKey, set[str]],
-        members: Mapping[str, set[RecordKey]],
-        records: Mapping[RecordKey, dict[str, Any]],
-    ) -> list[tuple[float, RecordKey, RecordKey]]:
-        """Score every candidate pair; store match/review decisions; return the match edges."""
-        pairs: set[tuple[RecordKey, RecordKey]] = set()
-        for key in active:
-            for value in block_keys[key]:
-                for other in members.get(value, ()):
-                    if other != key and other in records and (other not in active or key < other):
-                        pairs.add((key, other) if key < other else (other, key))
-        named = {pair: (record_key(*pair[0]), record_key(*pair[1])) for pair in pairs}
-        pinned = self.uow.matching.pinned(named.values())
-        prepare = self.matcher.prepare
-        prepared = {k: prepare(records[k]) for k in {k for pair in pairs for k in pair}}
-        decisions, reviews, edges = [], [], []
-        for pair in sorted(pairs):
-            left, right = named[pair]
-            score = self.matcher.score_prepared(
-                prepared[pair[0]], prepared[pair[1]], self.frequencies
-            )
-            outcome = self.matcher.decide(score)
-            if (left, right) in pinned:
-                outcome = "match" if pinned[(left, right)] == "match" else "distinct"
-            if outcome == "match":
-                edges.append((score.probability, *pair))
-            if outcome == "distinct":
+    def _cluster_records(self, golden_ids: set[str]) -> dict[str, dict[RecordKey, dict[str, Any]]]:
+        """Every active member of these golden records with its values: a record joins a
+        golden record on the evidence of all its members, as in memory."""
+        held = self.uow.golden.members(golden_ids)
+        rows = self.uow.staging.records(k for keys in held.values() for k in keys)
+        return {
+            golden_id: {
+                k: dict(rows[k].record) for k in keys if k in rows and rows[k].status == "active"
+            }
+            for golden_id, keys in held.items()
+        }
+
+    def _pinned(self, pairs: list[tuple[RecordKey, RecordKey]]) -> dict[frozenset[Any], str]:
+        named = {(record_key(*a), record_key(*b)): (a, b) for a, b in pairs}
+        return {frozenset(named[p]): said for p, said in self.uow.matching.pinned(named).items()}
+
+    def _save_decisions(self, resolution: Resolution) -> None:
+        """Store every match and review decision with its explanation; open the reviews."""
+        decisions, reviews = [], []
+        for pair in resolution.pairs:
+            if pair.outcome == "distinct":
                 continue
+            left, right = record_key(*pair.left), record_key(*pair.right)
             decisions.append(
                 {
                     "left_key": left,
                     "right_key": right,
-                    "score": score.probability,
-                    "outcome": outcome,
-                    "explanation": score.explanation(),
+                    "score": pair.score.probability,
+                    "outcome": pair.outcome,
+                    "explanation": pair.score.explanation(),
                     "pinned": False,
                     "decided_by": "auto",
                     "run_id": self.run_id,
                     "decided_at": self.at,
                 }
             )
-            if outcome == "review":
+            if pair.outcome == "review":
                 reviews.append(
                     {
                         "left_key": left,
                         "right_key": right,
-                        "score": score.probability,
+                        "score": pair.score.probability,
                         "status": "open",
                         "created_run_id": self.run_id,
                     }
@@ -236,7 +227,6 @@ class _Batch:
         self.uow.matching.save_decisions(decisions)
         self.uow.matching.open_review(reviews)
         self.counts.reviews += len(reviews)
-        return edges
 
     def _kept_apart(
         self, pending: list[RecordKey], links: Mapping[RecordKey, str]
@@ -252,7 +242,7 @@ class _Batch:
             for one, other in ((a, b), (b, a)):
                 golden = partner_links.get(other) or links.get(other)
                 if golden is not None and partner_links.get(one) != golden:
-                    pairs.append((one, _GOLDEN + golden))
+                    pairs.append((one, Cluster(golden)))
         return pairs
 
     def _winner(

@@ -202,6 +202,27 @@ class GoldenRepository:
             )
         )
 
+    def run_events(
+        self, run_id: int, golden_ids: Iterable[str], kinds: Iterable[str]
+    ) -> list[sa.Row[Any]]:
+        """The events of one run for these golden records and kinds, oldest first."""
+        t = change_event.c
+        found: list[sa.Row[Any]] = []
+        for chunk in chunked(sorted(set(golden_ids))):
+            found.extend(
+                self._c.execute(
+                    sa.select(change_event)
+                    .where(t.run_id == run_id, t.golden_id.in_(chunk), t.kind.in_(list(kinds)))
+                    .order_by(t.seq)
+                )
+            )
+        return sorted(found, key=lambda row: row.seq)
+
+    def drop_events(self, seqs: Iterable[int]) -> None:
+        """Remove events superseded by a later one of the same run (see ``GoldenWriter``)."""
+        for chunk in chunked(sorted(set(seqs))):
+            self._c.execute(sa.delete(change_event).where(change_event.c.seq.in_(chunk)))
+
     def event_count(self, run_id: int | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(change_event)
         if run_id is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mdm import cluster
+from mdm.cluster import UnionFind
 
 
 def as_sorted(groups: list[set[object]]) -> list[list[object]]:
@@ -36,3 +37,24 @@ def test_a_weak_link_that_the_other_pairs_support_is_kept() -> None:
 def test_links_below_the_threshold_never_join_and_every_node_is_kept() -> None:
     groups = cluster(["x", "y", "z"], [("x", "y", 0.6)])
     assert as_sorted(groups) == [["x"], ["y"], ["z"]]
+
+
+def test_union_find_keeps_unrelated_items_apart() -> None:
+    clusters = UnionFind(["a", "b", "c", "d"])
+    clusters.union("a", "b")
+    clusters.union("c", "d")
+    clusters.union("b", "a")
+    assert as_sorted(clusters.groups()) == [["a", "b"], ["c", "d"]]  # type: ignore[arg-type]
+
+
+def test_a_cannot_link_pair_is_split_even_when_strong_links_chain_them() -> None:
+    edges = [("a", "b", 0.999), ("b", "c", 0.999), ("c", "d", 0.999)]
+    groups = cluster("abcd", edges, cannot_link=[("a", "d")])
+    assert len(groups) == 2
+    assert not any({"a", "d"} <= g for g in groups)
+    assert sorted(len(g) for g in groups) == [1, 3] or sorted(len(g) for g in groups) == [2, 2]
+
+
+def test_a_cannot_link_pair_with_a_direct_match_edge_stays_apart() -> None:
+    groups = cluster("ab", [("a", "b", 0.9999)], cannot_link=[("b", "a")])
+    assert as_sorted(groups) == [["a"], ["b"]]

@@ -84,3 +84,15 @@ def test_names_and_a_postcode_alone_go_to_review_not_to_a_merge() -> None:
     score = MATCHER.score(a, b)
     assert MATCHER.decide(score) == "review"
     assert [f.level for f in score.fields if f.field == "guard"] == ["uncorroborated"]
+
+
+def test_chinese_characters_and_pinyin_in_either_order_match_with_a_shared_phone() -> None:
+    a = person(full_name="张伟", phone="138 0013 8000")
+    b = person(given_name="Wei", family_name="Zhang", phone="0086 138-0013-8000")
+    assert outcome(a, b) == "match"
+
+
+def test_the_same_common_name_with_different_email_and_birth_date_stays_distinct() -> None:
+    a = person(full_name="张伟", email="zhang.wei@example.cn", birth_date="1985-03-12")
+    b = person(full_name="Wei Zhang", email="zhangwei88@example.com", birth_date="1991-08-08")
+    assert outcome(a, b) == "distinct"

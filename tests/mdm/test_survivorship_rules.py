@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mdm import golden_id_for
 from mdm.survivorship import (
     Longest,
     Member,
@@ -233,3 +234,29 @@ def test_the_fingerprint_changes_with_rules_and_trust_only() -> None:
     assert base.fingerprint() != SurvivorshipPolicy(trust={"crm": 60}).fingerprint()
     changed = SurvivorshipPolicy(trust={"crm": 50}, fields={"phone": MostRecent()})
     assert base.fingerprint() != changed.fingerprint()
+
+
+def test_golden_ids_are_stable_and_distinct() -> None:
+    assert golden_id_for("crm", "1") == golden_id_for("crm", "1")
+    assert golden_id_for("crm", "1") != golden_id_for("crm", "2")
+    assert golden_id_for("crm", "12") != golden_id_for("crm1", "2")
+
+
+def test_the_default_policy_prefers_trust_then_recency_and_never_blanks_a_value() -> None:
+    old, new = datetime(2020, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    members = [
+        Member("webshop", "W1", {"email": "new@x.cn", "phone": "+8613800138000"}, 40, new),
+        Member("crm", "C1", {"email": "old@x.cn", "phone": None}, 70, old),
+    ]
+    record, provenance = survive(members)
+    assert record == {
+        "email": "old@x.cn",
+        "emails": ["old@x.cn", "new@x.cn"],
+        "phone": "+8613800138000",
+    }
+    assert provenance["email"]["source"] == "crm"
+    assert provenance["phone"] == {
+        "source": "webshop",
+        "source_id": "W1",
+        "rule": "source_priority",
+    }
