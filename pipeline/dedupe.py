@@ -30,7 +30,7 @@ SOURCE = "file"
 @dataclass(frozen=True)
 class DedupeResult:
     records: int
-    clusters: int
+    clusters: int  # customers found: golden records of the staged records, rejects not counted
     rejected: int
     output: Path
     rejects: Path
@@ -135,8 +135,9 @@ def _write_outputs(
             golden_id = row.golden_id or golden_id_for(SOURCE, row.record_key)
             writer.writerow([row.source_id or "", golden_id])
             records += 1
-            clusters.add(golden_id)
-            if row.golden_id is None:
+            if row.golden_id is not None:
+                clusters.add(golden_id)  # a rejected record is nobody's customer yet
+            else:
                 rejected_count += 1
                 reasons = "; ".join(f"{r['field']}: {r['reason']}" for r in row.reasons)
                 bad_writer.writerow([row.line, row.source_id or "", golden_id, reasons])

@@ -102,6 +102,18 @@ def test_dedupe_groups_the_same_person_across_scripts(
     assert golden["1"] == golden["2"] != golden["3"]
 
 
+def test_dedupe_counts_the_customers_it_found_and_not_the_rejected_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_zhang_wei_and_li_na(tmp_path / "people.csv")
+    with source.open("a", encoding="utf-8") as f:
+        f.write(",王芳,wang.fang@example.cn,137 1111 2222,北京\n")  # no source id
+        f.write(",Li Lei,li.lei@example.cn,136 3333 4444,上海\n")  # no source id
+    code, printed, err = run(capsys, "dedupe", str(source), "-o", str(tmp_path / "o.csv"))
+    assert code == 0, err
+    assert "5 records → 2 customers; 2 rejected" in " ".join(printed.split())
+
+
 def test_dedupe_with_a_truth_file_reports_precision_recall_and_f1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
