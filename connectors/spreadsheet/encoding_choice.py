@@ -46,6 +46,8 @@ def choose_encoding(
     scanned byte-wise).
     """
     name = codecs.lookup(declared).name if declared else None
+    if name == "utf-8-sig":
+        name = "utf-8"  # a mark is stripped either way
     wide = _wide_unicode(sample) if name is None else _is_wide(name)
     if wide:
         codec = name or wide

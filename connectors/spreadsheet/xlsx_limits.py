@@ -5,7 +5,9 @@ An ``.xlsx`` is a zip of XML parts. A few kilobytes can unpack to gigabytes
 directory is checked before openpyxl sees the file: no part may unpack to more
 than :data:`MAX_UNCOMPRESSED` (all parts together neither), no part of over a
 mebibyte may be compressed more than :data:`MAX_RATIO` to one (real sheets
-come to 5–30), and the shared strings may not exceed a quarter of the total.
+come to 5–30), and the shared strings, which openpyxl holds in memory as
+Python objects (about eight times their XML size), may not exceed a sixteenth
+of the total (64 MiB by default: some two million distinct texts).
 The sizes zip declares are binding: Python's zip reader stops at them. While
 the sheet streams, a :class:`ReadBudget` counts cells and the time spent
 parsing, so a sheet that passes those checks still cannot run for ever.
@@ -25,6 +27,8 @@ MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 100
 MAX_CELLS = 50_000_000
 MAX_SECONDS = 900.0
+#: The shared strings may unpack to this share of ``uncompressed`` (see the module docstring).
+_SHARED_STRINGS_SHARE = 16
 #: Parts smaller than this may be compressed as well as they like.
 _RATIO_FLOOR = 1 << 20
 _SHARED_STRINGS = "xl/sharedStrings.xml"
@@ -69,10 +73,13 @@ def check_archive(path: str, file: BinaryIO, limits: XlsxLimits) -> None:
                 f"({human_size(member.compress_size)} to {human_size(size)}; the limit is "
                 f"{limits.ratio}, connection.max_compression_ratio)",
             )
-        if member.filename == _SHARED_STRINGS and size > limits.uncompressed // 4:
+        if (
+            member.filename == _SHARED_STRINGS
+            and size > limits.uncompressed // _SHARED_STRINGS_SHARE
+        ):
             raise _bomb(
                 path,
-                f"its shared strings unpack to {human_size(size)}, more than a quarter of "
+                f"its shared strings unpack to {human_size(size)}, more than a sixteenth of "
                 f"the {human_size(limits.uncompressed)} limit (connection.max_uncompressed_size)",
             )
 

@@ -132,3 +132,14 @@ def test_a_bad_byte_at_the_end_of_a_big_file_is_found_in_bounded_memory(tmp_path
         tracemalloc.stop()
     assert error.line == 2 + 24 * (MIB // len(row))
     assert peak < 8 * MIB
+
+
+@pytest.mark.parametrize("declared", ["utf-8", "utf-8-sig", "UTF8"])
+def test_a_declared_utf8_in_any_spelling_names_the_bad_line_and_offset(
+    tmp_path: Path, declared: str
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"source_id,full_name\n" + utf8_rows(1, 3) + b"9,Zo\xeb\n")
+    error = refusal(path, encoding=declared)
+    assert error.line == 5
+    assert "not valid utf-8 (byte 0xeb at column 5" in error.problem

@@ -13,7 +13,14 @@ from connectors.spreadsheet.settings import SpreadsheetSettings
 from connectors.spreadsheet.streams import SpreadsheetStream
 from core.errors import InputFileError, Problem
 from core.records import RawRecord
-from tests.support.xlsx_files import SHEET_PART, part_text, replace_part, sheet_xml, write_workbook
+from tests.support.xlsx_files import (
+    SHEET_PART,
+    add_shared_strings,
+    part_text,
+    replace_part,
+    sheet_xml,
+    write_workbook,
+)
 
 MIB = 1 << 20
 
@@ -129,6 +136,15 @@ def test_a_workbook_bigger_than_the_unpacked_size_limit_is_refused(tmp_path: Pat
     path = write_workbook(tmp_path / "big.xlsx", rows)
     error = refusal(path, max_uncompressed_size=MIB)
     assert "unpacks to more than 1.0 MiB (connection.max_uncompressed_size)" in error.problem
+
+
+def test_shared_strings_past_a_sixteenth_of_the_size_limit_are_refused(tmp_path: Path) -> None:
+    path = add_shared_strings(write_workbook(tmp_path / "s.xlsx", [("source_id", "a")]), 120_000)
+    assert [r.payload for r in read(path)] == []  # within the default limits: read
+    error = refusal(path, max_uncompressed_size=32 * MIB)
+    assert (
+        "shared strings unpack to 2.7 MiB, more than a sixteenth of the 32.0 MiB" in error.problem
+    )
 
 
 def test_a_sheet_with_more_cells_than_the_limit_is_refused_at_a_row(tmp_path: Path) -> None:

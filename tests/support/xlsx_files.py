@@ -54,3 +54,32 @@ def sheet_xml(rows: Iterable[bytes]) -> Iterable[bytes]:
 def part_text(path: Path, part: str = SHEET_PART) -> str:
     with zipfile.ZipFile(path) as z:
         return z.read(part).decode()
+
+
+def add_shared_strings(path: Path, count: int) -> Path:
+    """Give the workbook a shared strings part of ``count`` distinct texts (``s0000000``…)."""
+
+    def strings() -> Iterable[bytes]:
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8"?>'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        )
+        for start in range(0, count, 10_000):
+            stop = min(start + 10_000, count)
+            yield b"".join(b"<si><t>s%07d</t></si>" % i for i in range(start, stop))
+        yield b"</sst>"
+
+    replace_part(path, "xl/sharedStrings.xml", strings())
+    content_type = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    relationship = (
+        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path) as z:
+        types = z.read("[Content_Types].xml").replace(b"</Types>", content_type)
+        rels = z.read("xl/_rels/workbook.xml.rels").replace(b"</Relationships>", relationship)
+    replace_part(path, "[Content_Types].xml", [types])
+    return replace_part(path, "xl/_rels/workbook.xml.rels", [rels])
