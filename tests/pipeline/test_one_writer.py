@@ -122,3 +122,25 @@ def test_a_cli_sync_never_takes_over_a_scheduler_run_between_its_tasks(tmp_path:
         True,
     )
     engine.dispose()
+
+
+def test_an_airflow_task_waits_its_configured_time_then_names_the_holder(
+    store_url: str, people_csv: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.store import make_engine
+    from core.store.writer_lock import StoreBusy, writer_lock
+    from pipeline import tasks
+
+    config = write_config(tmp_path, store_url, people_csv[0])
+    monkeypatch.setenv(tasks.LOCK_WAIT_ENV, "0.5")
+    engine = make_engine(store_url)
+    with writer_lock(engine, "sync"), ThreadPoolExecutor(1) as other:  # another writer
+        started = time.monotonic()
+        attempt = other.submit(tasks.start_sync, str(config), run_key="airflow:crm_sync:1")
+        with pytest.raises(StoreBusy, match=rf"sync \(pid {os.getpid()} on .*after waiting 0.5 s"):
+            attempt.result(timeout=60)
+        assert time.monotonic() - started >= 0.5
+    assert tasks.start_sync(str(config), run_key="airflow:crm_sync:1") == 1  # free again
+    engine.dispose()
