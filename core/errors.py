@@ -24,6 +24,27 @@ _QUERY_SECRET = re.compile(rf"([?&;](?:{SECRET_PARAMETERS})=)([^&;#\s]*)", re.IG
 _SECRET_PARAMETER = re.compile(SECRET_PARAMETERS, re.IGNORECASE)
 
 
+#: The longest value an error message quotes in full.
+QUOTED_CHARS = 80
+#: The longest message an error carries, and the longest reason a record is refused for.
+MESSAGE_CHARS = 10_000
+REASON_CHARS = 1_000
+
+
+def cut(text: str, limit: int = QUOTED_CHARS) -> str:
+    """``text`` if short, else its start and end around how long it was: the end of a
+    message often says what was wrong.
+
+    >>> cut("a" * 50 + "b" * 50, 12)
+    'aaaaaaaa… (100 characters) …bbb'
+    """
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    tail = max(limit - head - 1, 0)
+    return f"{text[:head]}… ({len(text)} characters) …{text[len(text) - tail :]}"
+
+
 def register_secret(value: str | None) -> None:
     """Remember a secret value so that :func:`redact` masks it everywhere."""
     if value and len(value) >= 4:
@@ -108,7 +129,7 @@ class HubError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
+        super().__init__(cut(redact(message), MESSAGE_CHARS))
 
     @property
     def message(self) -> str:
@@ -153,7 +174,11 @@ class Problem:
     check: str = "mapping"
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "reason": redact(self.reason), "check": self.check}
+        return {
+            "field": self.field,
+            "reason": cut(redact(self.reason), REASON_CHARS),
+            "check": self.check,
+        }
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"

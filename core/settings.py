@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.customer import CANONICAL_COLUMNS
-from core.errors import ConfigError, credential_spans, register_secret
-from core.yaml_files import cut, parse_yaml_file
+from core.errors import ConfigError, credential_spans, cut, register_secret
+from core.yaml_files import parse_yaml_file
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

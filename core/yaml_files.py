@@ -5,7 +5,7 @@ once expanded: a "billion laughs" file takes the memory of whoever loads it or
 prints what it holds. Our files have no use for them, so the loader refuses the
 first anchor or alias it meets, before anything is expanded, with one line
 naming the file and the line. Values quoted in an error are cut to a readable
-length (:func:`cut`).
+length (:func:`core.errors.cut`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 
-from core.errors import ConfigError
-
-#: The longest value an error message quotes in full.
-QUOTED_CHARS = 80
+from core.errors import ConfigError, cut
 
 
 class NoAliasLoader(yaml.SafeLoader):
@@ -53,12 +50,3 @@ def parse_yaml_file(path: Path) -> Any:
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e)
         raise ConfigError(f"{path}{where}: not valid YAML ({cut(problem, 200)})") from e
-
-
-def cut(text: str, limit: int = QUOTED_CHARS) -> str:
-    """``text`` if short, else its start, an ellipsis and how long it was.
-
-    >>> cut("x" * 100, 10)
-    'xxxxxxxxx… (100 characters)'
-    """
-    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"

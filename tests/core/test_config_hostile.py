@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from connectors.sql.settings import settings_from_connection
-from core.errors import ConfigError
+from core.errors import ConfigError, Problem
 from core.settings import load_config
 from mappings.loading import load_mapping
 
@@ -96,3 +96,12 @@ def test_credentials_named_by_their_variable_are_accepted(tmp_path: Path, url: s
     path.write_text(f"store: '{url}'\n", encoding="utf-8")
     assert load_config(path).store == url
     settings_from_connection({"url": url, "table": "customers", "key_column": "id"})
+
+
+def test_errors_and_refusal_reasons_are_cut_to_a_readable_length() -> None:
+    huge = "x" * 2_000_000
+    assert len(str(ConfigError(f"source crm: {huge}"))) < 10_100
+    reason = Problem("email", f"'{huge}' is not a valid email address").as_dict()["reason"]
+    assert reason.startswith("'xxx") and reason.endswith("' is not a valid email address")
+    assert "(2000031 characters)" in reason
+    assert len(reason) < 1_100
