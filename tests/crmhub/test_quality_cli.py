@@ -13,10 +13,11 @@ import yaml
 
 from crmhub.cli import main
 
+#: ``e_mail`` is empty (a mapping reading an absent column is refused before the run).
 ROWS = (
-    "id,name,mail,phone\n"
-    "1,Zhao Wei,zhao.wei@example.cn,+8613800138000\n"
-    "2,Anna Schmidt,anna@example.de,+49 30 1234567\n"
+    "id,name,mail,phone,e_mail\n"
+    "1,Zhao Wei,zhao.wei@example.cn,+8613800138000,\n"
+    "2,Anna Schmidt,anna@example.de,+49 30 1234567,\n"
 )
 MAPPING = """version: 1
 source_id: id
@@ -35,7 +36,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Path:
-    """A hub whose mapping reads the wrong column: both records are quarantined."""
+    """A hub whose mapping reads the wrong (empty) column: both records are quarantined."""
     (tmp_path / "crm.csv").write_text(ROWS, encoding="utf-8")
     (tmp_path / "crm.yaml").write_text(MAPPING.format(column="e_mail"), encoding="utf-8")
     path = tmp_path / "hub.yaml"
