@@ -27,3 +27,12 @@ def test_every_field_no_column_feeds_is_named_with_its_paths() -> None:
         "'tel' or 'mobile' (for phone)",
         "'addr.city' (for city)",
     ]
+
+
+def test_the_coverage_docstring_example_holds() -> None:
+    import doctest
+
+    import mappings.coverage
+
+    result = doctest.testmod(mappings.coverage)
+    assert result.attempted and not result.failed
