@@ -1,11 +1,13 @@
 """A file or mapping that cannot work fails in one line with exit 2, before anything is written."""
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from crmhub.cli import main
+from tests.support.xlsx_files import SHEET_PART, replace_part, sheet_xml, write_workbook
 
 PEOPLE = "source_id,姓名,邮箱\n1,张伟,zw@example.com\n2,李娜,ln@example.com\n"
 MAPPING = "version: 1\nsource_id: source_id\nfields:\n  full_name: 姓名\n  email: 电子邮箱\n"
@@ -80,3 +82,16 @@ def test_a_fitting_mapping_still_syncs(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "map.yaml").write_text(MAPPING.replace("电子邮箱", "邮箱"), encoding="utf-8")
     code, out, _ = run(capsys, "sync", "--config", str(config))
     assert code == 0, out
+
+
+def test_dedupe_of_a_zip_bomb_is_one_line_and_exit_2_in_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = write_workbook(tmp_path / "bomb.xlsx", [("source_id", "full_name")])
+    row = b'<row><c t="inlineStr"><is><t>1</t></is></c></row>' * 10_000
+    replace_part(bomb, SHEET_PART, sheet_xml([row] * 100))
+    started = time.perf_counter()
+    code, _, err = run(capsys, "dedupe", str(bomb), "-o", str(tmp_path / "out.csv"))
+    assert time.perf_counter() - started < 5
+    assert code == 2
+    assert err.count("\n") == 1 and "refused as a possible zip bomb" in err
