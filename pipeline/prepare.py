@@ -13,6 +13,7 @@ from core.records import RawRecord
 from core.standardise import StandardiseOptions, standardise_flat
 from mappings import Mapping, apply_mapping
 from pipeline.hashing import content_hash
+from pipeline.repeats import split_repeats
 from quality import BatchValidator
 
 
@@ -66,6 +67,11 @@ def prepare_batch(
         candidates.append((raw, standardise_flat(flat, _options(options, region))))
     if not candidates:
         return PreparedBatch([], rejected)
+    candidates, earlier = split_repeats(candidates, _candidate_id, _candidate_line)
+    for candidate, repeat in earlier:  # before validation: GE would reject every copy
+        raw, flat = candidate[0], candidate[1]
+        digest = content_hash(raw.payload, flat)
+        rejected.append(Rejected(raw, flat.get("source_id"), (repeat,), digest))
     source = raws[0].source
     result = validator.validate([flat for _, flat in candidates], source=source, today=today)
     accepted: list[Accepted] = []
@@ -76,3 +82,11 @@ def prepare_batch(
         else:
             accepted.append(Accepted(raw, str(flat["source_id"]), flat, digest))
     return PreparedBatch(accepted, rejected)
+
+
+def _candidate_id(candidate: tuple[Any, ...]) -> Any:
+    return candidate[1].get("source_id")
+
+
+def _candidate_line(candidate: tuple[Any, ...]) -> int | None:
+    return candidate[0].line  # type: ignore[no-any-return]

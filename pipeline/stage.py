@@ -1,5 +1,8 @@
 """Stage a prepared batch: upsert by key, skip unchanged, quarantine the rest with reasons.
 
+A source id read twice in one run keeps its last copy; the earlier ones are
+quarantined as repeats (see :mod:`pipeline.repeats` for why the last).
+
 Replays (a resumed run reading its boundary record again) are recognised by
 having been seen in this very run at the same line, and are not counted twice.
 """
@@ -10,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from core.errors import Problem
+from core.records import RawRecord
 from core.store import UnitOfWork
 from pipeline.erased_filter import drop_erased
 from pipeline.prepare import Accepted, PreparedBatch, Rejected
+from pipeline.repeats import is_repeat, repeat_problem, split_repeats
 
 
 @dataclass
@@ -46,40 +50,53 @@ class _QuarantineRows:
 def stage_batch(
     uow: UnitOfWork, source: str, batch: PreparedBatch, *, run_id: int, at: datetime
 ) -> StageCounts:
+    """Write ``batch``: staged, unchanged or quarantined, each record counted once.
+
+    A source id read twice in one run keeps its last copy (:mod:`pipeline.repeats`):
+    when the copy staged by an earlier batch of the run is the older line, it moves to
+    quarantine and out of the ledger column it was counted in.
+    """
     counts = StageCounts()
     batch, counts.erased = drop_erased(uow, source, batch)
     counts.read += counts.erased
     quarantined = _QuarantineRows()
-    states = uow.staging.states(source, [a.source_id for a in batch.accepted])
+    accepted, earlier = split_repeats(batch.accepted, _accepted_id, _accepted_line)
+    for item, problem in earlier:
+        _add_rejected(
+            quarantined, Rejected(item.raw, item.source_id, (problem,), item.content_hash)
+        )
+    states = uow.staging.states(source, [a.source_id for a in accepted])
+    read_before = [i for i, state in states.items() if state.seen_run_id == run_id]
+    copies = uow.staging.records((source, i) for i in read_before) if read_before else {}
     staged_rows: list[dict[str, Any]] = []
     touched: list[tuple[str, int | None]] = []
     passed_ids: list[str] = []
-    seen_in_batch: dict[str, int | None] = {}
-    for item in batch.accepted:
+    superseded: list[dict[str, Any]] = []
+    for item in accepted:
         raw, state = item.raw, states.get(item.source_id)
-        if item.source_id in seen_in_batch or (state is not None and state.seen_run_id == run_id):
-            first_line = seen_in_batch.get(item.source_id, state.line if state else None)
-            same_row = first_line == raw.line
-            if same_row and state is not None and state.payload_hash == item.content_hash:
-                counts.replayed += 1  # a resumed run reading its boundary record again
-                continue
-            if not same_row:
-                where = f"line {first_line}" if first_line is not None else "an earlier record"
-                reason = f"duplicate source id, already read at {where}"
-                problem = Problem("source_id", reason, "stage")
-                _add_rejected(
-                    quarantined, Rejected(raw, item.source_id, (problem,), item.content_hash)
-                )
-                continue
-            if item.source_id not in seen_in_batch:
+        column = "unchanged"  # where an unchanged copy is counted
+        if state is not None and state.seen_run_id == run_id:
+            if state.line == raw.line:
+                if state.payload_hash == item.content_hash:
+                    counts.replayed += 1  # a resumed run reading its boundary record again
+                    continue
                 # The same record read again in this run with new content (it changed while
                 # the run was reading): keep the newer version, count the record once.
-                seen_in_batch[item.source_id] = raw.line
                 counts.restaged += 1
                 staged_rows.append(_staged_row(source, item, run_id, at))
                 passed_ids.append(item.source_id)
                 continue
-        seen_in_batch[item.source_id] = raw.line
+            copy = copies[(source, item.source_id)]
+            if not _is_later(raw, copy):
+                problem = repeat_problem(copy.line)
+                _add_rejected(
+                    quarantined, Rejected(raw, item.source_id, (problem,), item.content_hash)
+                )
+                continue
+            column = "staged" if state.changed_run_id == run_id else "unchanged"
+            setattr(counts, column, getattr(counts, column) - 1)
+            counts.quarantined += 1
+            superseded.append(_superseded_row(copy, raw.line, run_id, at))
         counts.read += 1
         passed_ids.append(item.source_id)
         if (
@@ -87,7 +104,7 @@ def stage_batch(
             and state.payload_hash == item.content_hash
             and state.status == "active"
         ):
-            counts.unchanged += 1
+            setattr(counts, column, getattr(counts, column) + 1)
             touched.append((item.source_id, raw.line))
             continue
         counts.staged += 1
@@ -112,8 +129,52 @@ def stage_batch(
     uow.staging.write(staged_rows)
     uow.staging.touch(source, touched, run_id)
     uow.quarantine.write(rows)
+    uow.quarantine.write(superseded)
     counts.released = uow.quarantine.resolve(source, passed_ids)
+    counts.released += uow.quarantine.resolve_repeats(source, passed_ids, before_run=run_id)
     return counts
+
+
+def _accepted_id(item: Accepted) -> str:
+    return item.source_id
+
+
+def _accepted_line(item: Accepted) -> int | None:
+    return item.raw.line
+
+
+def _is_later(raw: RawRecord, copy: Any) -> bool:
+    """Is ``raw`` a later line than the ``copy`` staged before it in this run?
+
+    Lines decide when both are known and in one stream (a resumed run may read an
+    older line again after a newer one); otherwise the copy read last is the later.
+    """
+    if copy.stream != raw.stream or copy.line is None or raw.line is None:
+        return True
+    return bool(raw.line > copy.line)
+
+
+def _superseded_row(copy: Any, kept_line: int | None, run_id: int, at: datetime) -> dict[str, Any]:
+    """The quarantine entry of a staged copy that a later line of the same id replaced."""
+    return {
+        "source": copy.source,
+        "record_key": _repeat_key(copy.source_id, copy.line, copy.payload_hash),
+        "source_id": copy.source_id,
+        "stream": copy.stream,
+        "line": copy.line,
+        "payload": copy.payload,
+        "payload_hash": copy.payload_hash,
+        "reasons": [repeat_problem(kept_line).as_dict()],
+        "status": "open",
+        "first_run_id": run_id,
+        "seen_run_id": run_id,
+        "seen_at": at,
+    }
+
+
+def _repeat_key(source_id: str, line: int | None, digest: str) -> str:
+    """Never the bare id: that key is closed as soon as the kept copy passes."""
+    return f"{source_id}@line{line}" if line is not None else f"{source_id}@{digest[:8]}"
 
 
 def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[str, Any]:
@@ -139,6 +200,8 @@ def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[
 def _add_rejected(into: _QuarantineRows, rejected: Rejected) -> None:
     raw = rejected.raw
     key = rejected.source_id or f"#{rejected.content_hash[:16]}"
+    if rejected.source_id and is_repeat(rejected.problems):
+        key = _repeat_key(rejected.source_id, raw.line, rejected.content_hash)
     if key in into.keys:
         key = (
             f"{key}@line{raw.line}"

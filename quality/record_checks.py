@@ -190,7 +190,7 @@ def _uniqueness(outcome: SuiteOutcome, source: str, settings: QualitySettings) -
         shown = ", ".join(ids[:5])
         detail = (
             f"{repeated} of {plural(read, 'record')} read share a source id with another "
-            f"record (e.g. {shown}); the repeats were quarantined"
+            f"record (e.g. {shown}); the last copy of each was kept, the earlier ones quarantined"
         )
     return make_result(
         "uniqueness",

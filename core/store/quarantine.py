@@ -10,6 +10,9 @@ import sqlalchemy as sa
 from core.store.tables import quarantine
 from core.store.upsert import chunked, upsert
 
+#: The check of a "repeated source id" reason (``pipeline.repeats`` writes it).
+REPEAT_CHECK = "repeat"
+
 
 class QuarantineRepository:
     def __init__(self, connection: sa.Connection) -> None:
@@ -41,6 +44,28 @@ class QuarantineRepository:
             result = self._c.execute(
                 sa.update(quarantine)
                 .where(t.source == source, t.record_key.in_(chunk), t.status == "open")
+                .values(status="resolved")
+            )
+            closed += int(result.rowcount or 0)
+        return closed
+
+    def resolve_repeats(self, source: str, source_ids: Sequence[str], *, before_run: int) -> int:
+        """Close open "repeated source id" entries of ``source_ids`` last seen before
+        ``before_run``: the id was read again and passed, so an old repeat is stale (a repeat
+        still in the source is quarantined again later in the same run)."""
+        t = quarantine.c
+        repeat = sa.cast(t.reasons, sa.Text).like(f'%"check": "{REPEAT_CHECK}"%')
+        closed = 0
+        for chunk in chunked(source_ids):
+            result = self._c.execute(
+                sa.update(quarantine)
+                .where(
+                    t.source == source,
+                    t.source_id.in_(chunk),
+                    t.status == "open",
+                    t.seen_run_id < before_run,
+                    repeat,
+                )
                 .values(status="resolved")
             )
             closed += int(result.rowcount or 0)

@@ -115,27 +115,38 @@ def test_a_record_that_still_fails_stays_quarantined_with_the_reasons_found_now(
     assert retry_quarantine(config).ledger is not None  # it is still open: retried again
 
 
-def test_a_duplicate_the_source_has_since_fixed_is_resolved_not_staged_over_the_record(
+def test_a_repeat_still_in_the_source_stays_quarantined_and_never_replaces_the_kept_copy(
     store_url: str, tmp_path: Path
 ) -> None:
     write_mapping(tmp_path, "mail")
     path = write_rows(tmp_path / "crm.csv", [ROWS[0], ROWS[1], {**ROWS[2], "id": "1"}])
     config = hub(store_url, path, mapping="crm_export.yaml")
-    first = sync(config)  # both rows with id 1 are quarantined as duplicates
-    assert first.ledger.total("quarantined") == 2
-    write_rows(path, ROWS)  # the source fixed it: id 1 is Anna again, Chen got id 3
-    assert sync(config).ok
-    open_keys = [
-        q.record_key for q in rows_of(config.store_url(), quarantine) if q.status == "open"
-    ]
-    assert open_keys == ["1@line4"]
+    first = sync(config)  # id 1 twice: the later copy (Chen, line 4) is kept
+    assert first.ledger.total("quarantined") == 1
     result = retry_quarantine(config)
     assert result.ok, result.problems
     assert result.ledger is not None
     (crm,) = result.ledger.source_ledgers
-    assert (crm.read, crm.unchanged, crm.staged, crm.quarantined) == (1, 1, 0, 0)
+    assert (crm.read, crm.unchanged, crm.staged, crm.quarantined) == (1, 0, 0, 1)
     staged = {r.source_id: r.record for r in rows_of(config.store_url(), source_record)}
-    assert staged["1"]["full_name"] == "Anna Schmidt"  # not overwritten by the stale duplicate
+    assert staged["1"]["full_name"] == ROWS[2]["name"]
+
+
+def test_a_repeat_the_source_has_since_fixed_leaves_quarantine_with_the_next_sync(
+    store_url: str, tmp_path: Path
+) -> None:
+    write_mapping(tmp_path, "mail")
+    path = write_rows(tmp_path / "crm.csv", [ROWS[0], ROWS[1], {**ROWS[2], "id": "1"}])
+    config = hub(store_url, path, mapping="crm_export.yaml")
+    assert sync(config).ledger.total("quarantined") == 1
+    write_rows(path, ROWS)  # the source fixed it: id 1 is Anna again, Chen got id 3
+    assert sync(config).ok
+    assert [
+        q.record_key for q in rows_of(config.store_url(), quarantine) if q.status == "open"
+    ] == []
+    staged = {r.source_id: r.record for r in rows_of(config.store_url(), source_record)}
+    assert staged["1"]["full_name"] == "Anna Schmidt"
+    assert retry_quarantine(config).ledger is None  # nothing left to retry
 
 
 def test_nothing_to_retry_starts_no_run(store_url: str, tmp_path: Path) -> None:
