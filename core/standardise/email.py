@@ -29,6 +29,8 @@ def standardise_email(value: str | None) -> str | None:
     local, at, domain = text.rpartition("@")
     if not at or not local or not domain or domain.isascii():
         return text
+    if any(char.isspace() for char in domain):  # not a domain: punycode would hide the spaces
+        return text
     try:
         ascii_domain = domain.translate(_DOTS).encode("idna").decode("ascii")
     except UnicodeError:  # an empty or over-long label: not a domain we can encode

@@ -76,11 +76,11 @@ def _standardise_lists(out: dict[str, Any], options: StandardiseOptions) -> None
     ``email "a@x.cn"``; a primary already set stays first.
     """
     if out.get("emails"):
-        found = [standardise_email(_as_text(v)) for v in out["emails"]]
+        found = [standardise_email(_clean_item(v)) for v in out["emails"]]
         out["emails"] = _first_unique([out.get("email"), *found])
         out["email"] = out["emails"][0] if out["emails"] else None
     if out.get("phones"):
-        found = [_phone(_as_text(v), options, out.get("country")) for v in out["phones"]]
+        found = [_phone(_clean_item(v), options, out.get("country")) for v in out["phones"]]
         out["phones"] = _first_unique([out.get("phone"), *found])
         out["phone"] = out["phones"][0] if out["phones"] else None
     if out.get("addresses"):
@@ -144,6 +144,11 @@ def _first_unique(values: list[Any]) -> list[Any]:
     return seen
 
 
+def _clean_item(value: Any) -> str | None:
+    """A list item gets the clean-up a column value gets, so a second pass finds it equal."""
+    return _as_text(normalise_text(value) or None if isinstance(value, str) else value)
+
+
 def _as_text(value: Any) -> str | None:
     """Spreadsheets hand over numbers: ``13800138000.0`` is the text ``"13800138000"``."""
     if value is None or isinstance(value, str):
@@ -173,6 +178,7 @@ def _standardise_names(out: dict[str, Any]) -> None:
         full = _join_name(given, family)
     elif full is not None and given is None and family is None:
         given, family = split_full_name(full)  # before standardise_name drops "张 伟"'s space
+        given, family = _name_part(given), _name_part(family)  # as if they had been given
         if "," in full and (given or family):  # "Doe, Jane" is a sort key, not how it is said
             full = _join_name(given, family)
     form = standardise_name(full)

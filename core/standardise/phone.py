@@ -11,7 +11,6 @@ import phonenumbers
 _MAX_EXTENSION_DIGITS = 10  # what core.customer.E164 accepts after ";ext="
 # Chinese extension markers that libphonenumber does not know; it does read ext/x/#.
 _CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機)\s*")
-_NON_DIGITS = re.compile(r"\D")
 # "00" is the international prefix of most of the world; a region whose own prefix
 # differs (US "011", HK "001") still gets numbers written the European way.
 _LEADING_00 = re.compile(r"^[^\d+]*00(?=\d)")
@@ -97,7 +96,7 @@ def read_phone(value: str | None, *regions: str) -> PhoneReading | None:
     if best is None:
         failures = [r for r in readings if isinstance(r, str)]
         reason = failures[0] if failures else _PARSE_REASONS[_NOT_A_NUMBER]
-        return PhoneReading(original, None, _NON_DIGITS.sub("", text), False, reason)
+        return PhoneReading(original, None, _decimal_digits(text), False, reason)
     digits = f"{best.country_code}{phonenumbers.national_significant_number(best)}"
     length = phonenumbers.is_possible_number_with_reason(best)
     if length in _LENGTH_REASONS:
@@ -131,6 +130,11 @@ def _parse(text: str, region: str) -> phonenumbers.PhoneNumber | str:
         return _PARSE_REASONS.get(e.error_type, _PARSE_REASONS[_NOT_A_NUMBER])
 
 
+def _decimal_digits(text: str) -> str:
+    """Every decimal digit of ``text`` in ASCII: ``"٣٤"`` (Arabic-Indic) is ``"34"``."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+
 def _valid(original: str, number: phonenumbers.PhoneNumber) -> PhoneReading:
     e164 = phonenumbers.format_number(number, _E164)
     digits = e164[1:]
@@ -151,4 +155,4 @@ def phone_key(e164: str) -> str:
     their digits; a value without digits gives ``""``.
     """
     number = e164.partition(";")[0]
-    return _NON_DIGITS.sub("", number)[-8:]
+    return _decimal_digits(number)[-8:]

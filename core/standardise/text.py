@@ -42,7 +42,9 @@ def normalise_text(value: str) -> str:
     ``"ABC"``. Zero-width spaces and BOMs are dropped.
     """
     if not value.isascii():
-        value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
+        # Invisible characters go first: between a letter and its mark they would keep
+        # NFKC from composing the two, and the result would change on a second pass.
+        value = unicodedata.normalize("NFKC", value.translate(_INVISIBLE))
     return " ".join(value.split())
 
 
@@ -56,7 +58,7 @@ def fold_to_ascii(value: str) -> str:
         return value
     decomposed = unicodedata.normalize("NFKD", value.translate(_LATIN_SPECIALS))
     kept: list[str] = []
-    base_is_latin = False
+    base_is_latin = True  # a mark with no letter before it belongs to no script: it goes
     for char in decomposed:
         if unicodedata.combining(char):
             if base_is_latin:

@@ -71,3 +71,9 @@ def test_wrapped_uppercase_addresses_come_out_lowercase_and_valid(address: str) 
 def test_standardising_an_email_is_idempotent(value: str) -> None:
     once = standardise_email(value)
     assert standardise_email(once) == once
+
+
+def test_a_domain_with_spaces_is_kept_as_read_not_encoded() -> None:
+    # Punycode used to encode the spaces too ("xn--  0-lga"), which a second pass changed.
+    assert standardise_email("a@例子 .中国") == "a@例子 .中国"
+    assert standardise_email(standardise_email("A@ \u00b7 0")) == "a@ \u00b7 0"

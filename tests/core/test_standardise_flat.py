@@ -218,3 +218,15 @@ def test_the_records_country_comes_before_the_source_region() -> None:
 def test_an_unassigned_number_is_kept_as_read_not_fixed() -> None:
     result = standardise_flat({"phone": "15409319254"}, CN)
     assert result["phone"] == "15409319254"
+
+
+def test_list_items_get_the_same_clean_up_as_a_column_so_a_second_pass_changes_nothing() -> None:
+    once = standardise_flat({"phones": ["ｎ／ａ"]}, CN)
+    assert (once["phone"], once["phones"]) == ("n/a", ["n/a"])
+    assert standardise_flat(once, CN) == once
+
+
+def test_name_parts_split_from_a_full_name_are_standardised_like_given_parts() -> None:
+    once = standardise_flat({"full_name": "约翰·史 密斯"}, CN)
+    assert (once["given_name"], once["family_name"]) == ("约翰", "史密斯")
+    assert standardise_flat(once, CN) == once

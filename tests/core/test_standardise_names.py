@@ -172,3 +172,8 @@ def test_han_text_gives_one_ascii_syllable_per_character(text: str) -> None:
     latin = to_latin(text, surname_first=True)
     assert latin.isascii()
     assert len(latin.split()) == len(text)
+
+
+def test_a_mark_left_after_a_han_character_does_not_reach_the_latin_form() -> None:
+    assert to_latin("伟\u0301") == "wei"
+    assert to_latin(to_latin("伟\u0301")) == "wei"

@@ -210,3 +210,9 @@ def test_any_text_comes_out_as_e164_or_as_the_trimmed_input(text: str, region: s
     else:
         assert E164.match(result) or result == text.strip()
         assert standardise_phone(result, region) == result
+
+
+def test_digits_of_an_unreadable_number_are_ascii_whatever_script_they_came_in() -> None:
+    reading = read_phone("٣٤ abc", "CN")  # Arabic-Indic digits
+    assert reading is not None and (reading.digits, reading.reason) == ("34", "not a phone number")
+    assert phone_key("tel ٣٤٥") == "345"

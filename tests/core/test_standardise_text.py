@@ -38,3 +38,14 @@ def test_normalising_text_is_idempotent(text: str) -> None:
     assert normalise_text(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def test_an_invisible_character_between_a_letter_and_its_mark_does_not_keep_them_apart() -> None:
+    # Dropped after NFKC, the BOM left "X" + combining diaeresis uncomposed: a second pass
+    # then gave "Ẍ", so the same value had two spellings.
+    assert normalise_text("X\ufeff\u0308") == "\u1e8c"
+    assert normalise_text(normalise_text("e\u200b\u0301")) == normalise_text("e\u200b\u0301")
+
+
+def test_a_mark_with_no_letter_before_it_is_folded_away() -> None:
+    assert fold_to_ascii("\u0301x") == "x"
