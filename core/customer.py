@@ -37,7 +37,14 @@ ADDRESS_KEYS: tuple[str, ...] = ("line1", "line2", "city", "region", "postcode",
 DERIVED_COLUMNS: tuple[str, ...] = ("name_latin", "name_script")
 
 #: At least one of these must be present for a record to identify anyone.
-IDENTIFYING_COLUMNS: tuple[str, ...] = ("full_name", "family_name", "company", "email", "phone")
+IDENTIFYING_COLUMNS: tuple[str, ...] = (
+    "full_name",
+    "family_name",
+    "company",
+    "email",
+    "phone",
+    "national_id",
+)
 
 ADDRESS_COLUMNS: tuple[str, ...] = (
     "address_line1",

@@ -13,6 +13,8 @@ class SourceLedger(BaseModel):
     ``read = unchanged + staged + quarantined + erased`` must hold (``erased``: records of
     people erased with ``crmhub forget``, dropped as they are read), and after resolve no
     staged record of the source may be left unlinked (``pending == 0``).
+    ``with_field_issues`` counts the staged records that carry a field issue (a defective
+    value set aside, the record kept): a part of ``staged``, never more.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -26,6 +28,7 @@ class SourceLedger(BaseModel):
     erased: int = 0
     deleted: int = 0
     pending: int = 0
+    with_field_issues: int = 0
     message: str | None = None
 
     def problems(self) -> list[str]:
@@ -37,6 +40,11 @@ class SourceLedger(BaseModel):
                 f"source {self.source}: read {self.read} != unchanged {self.unchanged}"
                 f" + staged {self.staged} + quarantined {self.quarantined}{erased}"
                 f" (= {accounted})"
+            )
+        if self.with_field_issues > self.staged:
+            found.append(
+                f"source {self.source}: {self.with_field_issues} staged records with field issues"
+                f" but only {self.staged} staged"
             )
         if self.pending:
             found.append(f"source {self.source}: {self.pending} staged records not linked")

@@ -101,7 +101,7 @@ class BackupSettings(BaseModel):
 #: itself; everything that only means "the data looks worse than usual" warns.
 DEFAULT_SEVERITY: dict[str, Severity] = {
     "completeness": "warn",  # records read that identify nobody (no name, company, email, phone)
-    "validity": "warn",  # records read that failed mapping or validation (quarantined)
+    "validity": "warn",  # records read quarantined, or staged with a defective value set aside
     "allowed_values": "warn",  # records with a value outside its allowed set (country, kind)
     "uniqueness": "warn",  # one source id on several records read in the run
     "schema_drift": "warn",  # payload fields new, gone or retyped since the source's last run
@@ -143,6 +143,18 @@ class FreshnessSettings(BaseModel):
     max_age_hours: float = Field(default=72, gt=0)
 
 
+FieldPolicy = Literal["keep", "quarantine"]
+#: Fields a defective value of which can be set aside (``quality.field_issues``).
+FIELD_POLICY_FIELDS: tuple[str, ...] = (
+    "email",
+    "phone",
+    "birth_date",
+    "country",
+    "kind",
+    "consent",
+)
+
+
 class QualitySettings(BaseModel):
     """The ``quality:`` block of hub.yaml: severities and thresholds of the run checks.
 
@@ -153,10 +165,20 @@ class QualitySettings(BaseModel):
           max_invalid_share: 0.10
           volume: {band: 0.3, runs: 10}
           freshness: {max_age_hours: 24}
+          field_policy: {phone: quarantine}
+
+    ``field_policy`` says what a defective value of a field does to its record: ``keep``
+    (the default) stages the record with the value set aside as a field issue;
+    ``quarantine`` sends the whole record to quarantine instead.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    field_policy: dict[str, FieldPolicy] = Field(
+        default_factory=dict,
+        description="per field (email, phone, birth_date, country, kind, consent): keep "
+        "the record with the value set aside, or quarantine it whole",
+    )
     severity: dict[str, Severity] = Field(
         default_factory=dict, description="per check: error fails the run, warn only reports"
     )
@@ -164,7 +186,11 @@ class QualitySettings(BaseModel):
         default=0.95, ge=0, le=1, description="share of records read that must identify someone"
     )
     max_invalid_share: float = Field(
-        default=0.05, ge=0, le=1, description="share of records read that may be quarantined"
+        default=0.05,
+        ge=0,
+        le=1,
+        description="share of records read that may be quarantined, or carry a defective "
+        "value (field issues; held per field too)",
     )
     max_disallowed_share: float = Field(
         default=0.05, ge=0, le=1, description="share of records read with a value not allowed"
@@ -188,6 +214,15 @@ class QualitySettings(BaseModel):
         if unknown:
             known = ", ".join(DEFAULT_SEVERITY)
             raise ValueError(f"unknown check {', '.join(unknown)} (known: {known})")
+        return value
+
+    @field_validator("field_policy")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldPolicy]) -> dict[str, FieldPolicy]:
+        unknown = sorted(set(value) - set(FIELD_POLICY_FIELDS))
+        if unknown:
+            known = ", ".join(FIELD_POLICY_FIELDS)
+            raise ValueError(f"no field policy for {', '.join(unknown)} (fields: {known})")
         return value
 
     def severity_of(self, check: str) -> Severity:

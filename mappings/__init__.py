@@ -80,7 +80,7 @@ and the expected shape, e.g.
 ``webshop.yaml: fields.birth_date.transforms[0]: unknown transform 'parse_dat'``.
 """
 
-from mappings.interpreter import CompiledMapping, apply_mapping, compile_mapping
+from mappings.interpreter import CompiledMapping, apply_mapping, compile_mapping, source_value
 from mappings.loading import (
     builtin_mapping_names,
     builtin_mapping_path,
@@ -111,4 +111,5 @@ __all__ = [
     "mapping_for_columns",
     "parse_mapping",
     "resolve_mapping",
+    "source_value",
 ]

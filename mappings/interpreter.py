@@ -318,6 +318,26 @@ def compile_mapping(mapping: Mapping) -> CompiledMapping:
     return compiled
 
 
+def source_value(mapping: Mapping, target: str, payload: Payload) -> Any:
+    """What the mapping reads from ``payload`` for ``target``, before any transform: the
+    value a field problem is about (``None`` when nothing was there or no field is mapped).
+
+    >>> from mappings import parse_mapping
+    >>> dob = {"from": "dob", "transforms": [{"parse_date": ["%d.%m.%Y"]}]}
+    >>> mapping = parse_mapping({"version": 1, "source_id": "id", "fields": {"birth_date": dob}})
+    >>> source_value(mapping, "birth_date", {"id": 1, "dob": "31.02.1980"})
+    '31.02.1980'
+    """
+    spec = mapping.fields.get(target)
+    if spec is None or spec.from_ is None:
+        return None
+    value = _reader(spec)(payload)
+    if isinstance(value, list):
+        present = [v for v in value if not is_blank(v)]
+        return present[0] if len(present) == 1 else (present or None)
+    return None if is_blank(value) else value
+
+
 def apply_mapping(mapping: Mapping, payload: Payload) -> tuple[Flat, list[Problem]]:
     """Map one raw payload to the flat canonical form, with every problem found.
 

@@ -82,12 +82,15 @@ class Preview:
     """What a migration would do. Nothing was written."""
 
     source: str
+    field_policy: dict[str, str] = field(default_factory=dict)
     read: int = 0
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    with_field_issues: int = 0  # records that would be staged with a value set aside
     reasons: Counter[str] = field(default_factory=Counter)
+    field_issues: Counter[str] = field(default_factory=Counter)
 
 
 def preview_file(
@@ -103,7 +106,7 @@ def preview_file(
     config = migration_config(config, path, source=source, mapping=mapping)
     opened = open_source(config, config.sources[-1])
     preflight([opened])
-    preview = Preview(opened.config.name)
+    preview = Preview(opened.config.name, field_policy=dict(config.quality.field_policy))
     options = standardise_options(config, opened.config)
     validator = BatchValidator()
     url = sa.make_url(config.store_url())
@@ -141,7 +144,12 @@ def _preview_batch(
     preview: Preview,
 ) -> None:
     prepared = prepare_batch(
-        batch, mapping=opened.mapping, options=options, validator=validator, today=clock().date()
+        batch,
+        mapping=opened.mapping,
+        options=options,
+        validator=validator,
+        today=clock().date(),
+        field_policy=preview.field_policy,
     )
     preview.read += len(batch)
     preview.quarantined += len(prepared.rejected)
@@ -153,6 +161,9 @@ def _preview_batch(
         with UnitOfWork(engine) as uow:
             states = uow.staging.states(preview.source, [a.source_id for a in prepared.accepted])
     for item in prepared.accepted:
+        preview.with_field_issues += bool(item.field_issues)
+        for issue in item.field_issues:
+            preview.field_issues[f"{issue.field}: {issue.check}"] += 1
         state = states.get(item.source_id)
         if state is None:
             preview.new += 1

@@ -14,6 +14,13 @@ exactly one ledger column, so the retry run's ledger adds up like any other
 - the source sent a newer version of the record since (a later run staged it)
   → the entry is stale: resolved without staging, counted **unchanged**.
 
+Staged records carrying field issues (a defective value set aside, the record
+kept) are re-checked too, from their stored payload: an issue the fix cured
+disappears and the record is **staged** with its canonical value, so the next
+resolve updates its golden record; one that still holds leaves the record
+**unchanged**; a record a changed ``field_policy`` now refuses is **quarantined**
+(its staged copy stays, as a sync would leave it).
+
 A retry killed half-way resumes like a sync: entries it already handled carry
 its run ID (or are resolved), the rest are picked up.
 """
@@ -57,6 +64,8 @@ class RetryResult:
     resolve: ResolveCounts | None
     quality: ValidationReport | None
     problems: list[str]
+    field_issues_before: int = 0
+    field_issues_after: int = 0
 
     @property
     def ok(self) -> bool:
@@ -71,18 +80,24 @@ def retry_quarantine(
     clock: Clock = utc_now,
     page_size: int = 500,
 ) -> RetryResult:
-    """Retry the open entries of the named sources (default: every configured source that
-    has some). Returns a result with ``ledger=None`` when there was nothing to retry."""
+    """Retry the open entries and re-check the field issues of the named sources (default:
+    every configured source that has some). Returns a result with ``ledger=None`` when
+    there was nothing to retry."""
     engine = engine or open_store(config)
     with UnitOfWork(engine) as uow:
-        waiting = QuarantineReview(uow.connection).sources_with_open()
+        entries = QuarantineReview(uow.connection).sources_with_open()
+        waiting = sorted({*entries, *uow.field_issues.sources_with_issues()})
+        before = uow.field_issues.count()
     if source_names:
         names = [config.source(n).name for n in source_names]  # unknown names: ConfigError
     else:
         configured = {s.name for s in config.sources}
         names = [n for n in waiting if n in configured]
         for name in sorted(set(waiting) - configured):
-            log.warning("source %s has quarantined records but is not configured: skipped", name)
+            log.warning(
+                "source %s has quarantined records or field issues but is not configured: skipped",
+                name,
+            )
     names = [n for n in names if n in waiting]
     if not names:
         return RetryResult(None, None, None, [])
@@ -99,7 +114,8 @@ def retry_quarantine(
         problems += report.problems()
         with UnitOfWork(engine) as uow:
             ledger = uow.runs.ledger(run_id)
-    return RetryResult(ledger, counts, report, problems)
+            after = uow.field_issues.count()
+    return RetryResult(ledger, counts, report, problems, before, after)
 
 
 class _Retry:
@@ -119,6 +135,7 @@ class _Retry:
         self.clock, self.page_size = clock, page_size
         self.validator = BatchValidator()
         self.options = standardise_options(config, source.config)
+        self.field_policy = config.quality.field_policy
 
     def run(self) -> None:
         with UnitOfWork(self.engine) as uow:
@@ -135,9 +152,49 @@ class _Retry:
                 counts = self._page(uow, review, entries, self.clock())
                 uow.runs.add_counts(self.run_id, self.name, **counts)
                 uow.commit()
+        self._recheck_field_issues()
         with UnitOfWork(self.engine) as uow:
             uow.runs.finish_source(self.run_id, self.name, "staged")
             uow.commit()
+
+    def _recheck_field_issues(self) -> None:
+        """Staged records with field issues through prepare and stage again, a page at a time
+        (by source id: a resumed run meets the pages it did as replays, counted once)."""
+        after: str | None = None
+        while True:
+            with UnitOfWork(self.engine) as uow:
+                rows = uow.field_issues.staged_with_issues(
+                    self.name, after=after, limit=self.page_size
+                )
+                if not rows:
+                    return
+                raws = [
+                    RawRecord(
+                        source=self.name,
+                        stream=r.stream,
+                        source_id=r.source_id,
+                        updated_at=r.source_updated_at,
+                        payload=dict(r.payload),
+                        line=r.line,
+                    )
+                    for r in rows
+                ]
+                at = self.clock()
+                prepared = self._prepare(raws, at)
+                staged = stage_batch(uow, self.name, prepared, run_id=self.run_id, at=at)
+                uow.runs.add_counts(self.run_id, self.name, **staged.ledger())
+                uow.commit()
+            after = rows[-1].source_id
+
+    def _prepare(self, raws: list[RawRecord], at: datetime) -> PreparedBatch:
+        return prepare_batch(
+            raws,
+            mapping=self.source.mapping,
+            options=self.options,
+            validator=self.validator,
+            today=at.date(),
+            field_policy=self.field_policy,
+        )
 
     def _page(
         self, uow: UnitOfWork, review: QuarantineReview, entries: list[Any], at: datetime
@@ -153,13 +210,7 @@ class _Retry:
             for e in entries
         ]
         entry_of = {id(raw): entry for raw, entry in zip(raws, entries, strict=True)}
-        prepared = prepare_batch(
-            raws,
-            mapping=self.source.mapping,
-            options=self.options,
-            validator=self.validator,
-            today=at.date(),
-        )
+        prepared = self._prepare(raws, at)
         requeue = [
             _requeued(entry_of[id(r.raw)], r.problems, r.content_hash) for r in prepared.rejected
         ]
@@ -200,8 +251,10 @@ class _Retry:
             "unchanged": staged.unchanged + len(superseded),
             "staged": staged.staged,
             "quarantined": staged.quarantined + len(requeue),
+            "with_field_issues": staged.with_field_issues,
         }
-        if counts["read"] != counts["unchanged"] + counts["staged"] + counts["quarantined"]:
+        accounted = counts["unchanged"] + counts["staged"] + counts["quarantined"]
+        if counts["read"] != accounted:
             raise ReconciliationError(  # stop before committing a page that does not add up
                 f"retry of source {self.name}: page of {len(entries)} entries accounted as "
                 f"{counts}; nothing was committed"

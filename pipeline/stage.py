@@ -16,6 +16,7 @@ from typing import Any
 from core.records import RawRecord
 from core.store import UnitOfWork
 from pipeline.erased_filter import drop_erased
+from pipeline.field_issue_rows import issue_rows
 from pipeline.prepare import Accepted, PreparedBatch, Rejected
 from pipeline.repeats import is_repeat, repeat_problem, split_repeats
 
@@ -30,6 +31,7 @@ class StageCounts:
     replayed: int = 0
     restaged: int = 0  # read again in the same run with new content: counted once
     released: int = 0  # quarantine entries closed because the record now passes
+    with_field_issues: int = 0  # staged records carrying a defective value set aside
 
     def ledger(self) -> dict[str, int]:
         return {
@@ -38,6 +40,7 @@ class StageCounts:
             "staged": self.staged,
             "quarantined": self.quarantined,
             "erased": self.erased,
+            "with_field_issues": self.with_field_issues,
         }
 
 
@@ -69,6 +72,7 @@ def stage_batch(
     read_before = [i for i, state in states.items() if state.seen_run_id == run_id]
     copies = uow.staging.records((source, i) for i in read_before) if read_before else {}
     staged_rows: list[dict[str, Any]] = []
+    staged_items: list[Accepted] = []
     touched: list[tuple[str, int | None]] = []
     passed_ids: list[str] = []
     superseded: list[dict[str, Any]] = []
@@ -84,6 +88,7 @@ def stage_batch(
                 # the run was reading): keep the newer version, count the record once.
                 counts.restaged += 1
                 staged_rows.append(_staged_row(source, item, run_id, at))
+                staged_items.append(item)
                 passed_ids.append(item.source_id)
                 continue
             copy = copies[(source, item.source_id)]
@@ -108,7 +113,9 @@ def stage_batch(
             touched.append((item.source_id, raw.line))
             continue
         counts.staged += 1
+        counts.with_field_issues += bool(item.field_issues)
         staged_rows.append(_staged_row(source, item, run_id, at))
+        staged_items.append(item)
     for rejected in batch.rejected:
         _add_rejected(quarantined, rejected)
 
@@ -128,6 +135,7 @@ def stage_batch(
 
     uow.staging.write(staged_rows)
     uow.staging.touch(source, touched, run_id)
+    _write_field_issues(uow, source, staged_items, touched, run_id, at)
     uow.quarantine.write(rows)
     uow.quarantine.write(superseded)
     counts.released = uow.quarantine.resolve(source, passed_ids)
@@ -175,6 +183,21 @@ def _superseded_row(copy: Any, kept_line: int | None, run_id: int, at: datetime)
 def _repeat_key(source_id: str, line: int | None, digest: str) -> str:
     """Never the bare id: that key is closed as soon as the kept copy passes."""
     return f"{source_id}@line{line}" if line is not None else f"{source_id}@{digest[:8]}"
+
+
+def _write_field_issues(
+    uow: UnitOfWork,
+    source: str,
+    staged: list[Accepted],
+    touched: list[tuple[str, int | None]],
+    run_id: int,
+    at: datetime,
+) -> None:
+    """A staged record's issues are replaced by what its new content has (none: gone);
+    an unchanged record's issues were seen again."""
+    rows = [row for item in staged for row in issue_rows(source, item, run_id, at)]
+    uow.field_issues.replace(source, [item.source_id for item in staged], rows)
+    uow.field_issues.touch(source, [source_id for source_id, _ in touched], run_id)
 
 
 def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[str, Any]:

@@ -309,6 +309,7 @@ class _Runner:
             options=standardise_options(self.config, source.config),
             validator=self.validator,
             today=at.date(),
+            field_policy=self.config.quality.field_policy,
         )
         with UnitOfWork(self.engine) as uow:
             counts = stage_batch(uow, name, prepared, run_id=self.run_id, at=at)

@@ -1,10 +1,11 @@
 """Checks over the records one run read from one source, computed by GE inside the store.
 
-The batch validator (:mod:`quality.validator`) already judged every record and
-sent the failures to quarantine with their reasons; these checks do not judge
-records again, they judge the *run*: what share of what was read identifies
-someone, passed validation, kept to allowed values, and whether a source id
-came twice. Thresholds are in ``quality:`` of hub.yaml.
+The batch validator (:mod:`quality.validator`) already judged every record: it
+sent what cannot be processed or identified to quarantine and set defective
+values aside as field issues; these checks do not judge records again, they
+judge the *run*: what share of what was read identifies someone, was
+quarantined, carries a defective value (per field), kept to allowed values, and
+whether a source id came twice. Thresholds are in ``quality:`` of hub.yaml.
 """
 
 from __future__ import annotations
@@ -29,15 +30,16 @@ RECORD_CHECKS = ("completeness", "validity", "allowed_values", "uniqueness")
 def record_expectations(settings: QualitySettings) -> list[Expectation]:
     """The expectations over :func:`~quality.store_queries.records_read` rows.
 
-    ``validity`` is one expectation over every record plus one per validated field
-    (:data:`~quality.store_queries.VALIDATED_FIELDS`), so that the share quarantined
-    for bad emails, phones, birth dates or country codes is counted on its own. A
-    field's share cannot exceed the whole, so the verdict is the whole's.
+    ``validity`` is one expectation on the share quarantined, one on the share staged
+    with a field issue, and one per validated field
+    (:data:`~quality.store_queries.VALIDATED_FIELDS`), so that bad emails, phones,
+    birth dates or country codes are counted on their own, whether their record was
+    kept or quarantined. Each share is held to ``max_invalid_share``.
 
     Example:
         >>> from core.settings import QualitySettings
-        >>> [e.meta["check"] for e in record_expectations(QualitySettings())][:5]
-        ['completeness', 'validity', 'allowed_values', 'uniqueness', 'validity']
+        >>> [e.meta["check"] for e in record_expectations(QualitySettings())][:6]
+        ['completeness', 'validity', 'allowed_values', 'uniqueness', 'validity', 'validity']
     """
     import great_expectations as gx
 
@@ -63,6 +65,12 @@ def record_expectations(settings: QualitySettings) -> list[Expectation]:
             **options("allowed_values"),
         ),
         expect.ExpectColumnValuesToBeUnique(column="source_id", **options("uniqueness")),
+        expect.ExpectColumnValuesToBeInSet(
+            column="with_field_issue",
+            value_set=[0],
+            mostly=1 - settings.max_invalid_share,
+            **options("validity"),
+        ),
         *(
             expect.ExpectColumnValuesToBeInSet(
                 column=f"invalid_{name}",
@@ -114,7 +122,8 @@ def _completeness(outcome: SuiteOutcome, source: str, settings: QualitySettings)
         verdict = "at least" if passed else "below the"
         detail = (
             f"{unidentified} of {plural(read, 'record')} read ({pct(share(unidentified, read))}) "
-            f"identify nobody (no name, company, email or phone): {pct(identified)} identified, "
+            f"identify nobody (no name, company, usable email or phone, national id): "
+            f"{pct(identified)} identified, "
             f"{verdict} {pct(settings.min_completeness)} required"
         )
     return make_result(
@@ -124,6 +133,7 @@ def _completeness(outcome: SuiteOutcome, source: str, settings: QualitySettings)
 
 def _validity(outcome: SuiteOutcome, source: str, settings: QualitySettings) -> CheckResult:
     read, invalid = _counts(outcome, "validity", "outcome")
+    flagged = _counts(outcome, "validity", "with_field_issue")[1]
     by_field = {
         name: _counts(outcome, "validity", f"invalid_{name}")[1] for name in VALIDATED_FIELDS
     }
@@ -131,22 +141,33 @@ def _validity(outcome: SuiteOutcome, source: str, settings: QualitySettings) -> 
         "read": read,
         "quarantined": invalid,
         "invalid_share": share(invalid, read),
+        "with_field_issues": flagged,
+        "field_issue_share": share(flagged, read),
         "max_share": settings.max_invalid_share,
         "by_field": by_field,
     }
     passed = outcome.passed("validity")
     if not read:
         detail = "no records read in this run"
-    elif not invalid:
+    elif not invalid and not flagged:
         detail = f"all {plural(read, 'record')} read passed mapping and validation"
     else:
-        limit = "within" if passed else "more than"
-        fields = ", ".join(f"{name} {n}" for name, n in by_field.items() if n)
-        detail = (
+        parts = [
             f"{invalid} of {plural(read, 'record')} read ({pct(share(invalid, read))}) failed "
-            f"mapping or validation and were quarantined, {limit} the "
-            f"{pct(settings.max_invalid_share)} allowed" + (f"; invalid {fields}" if fields else "")
-        )
+            "mapping or validation and were quarantined"
+            if invalid
+            else f"none of the {plural(read, 'record')} read was quarantined"
+        ]
+        if flagged:
+            parts.append(
+                f"{flagged} ({pct(share(flagged, read))}) staged with a defective value set "
+                "aside (field issues)"
+            )
+        fields = ", ".join(f"{name} {n}" for name, n in by_field.items() if n)
+        if fields:
+            parts.append(f"invalid {fields}")
+        limit = "within" if passed else "more than"
+        detail = "; ".join(parts) + f" ({limit} the {pct(settings.max_invalid_share)} allowed)"
     return make_result(
         "validity", source, settings.severity_of("validity"), passed, observed, detail
     )

@@ -13,7 +13,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from core.store.tables import golden_record, match_decision, quarantine, source_record, xref
+from core.store.tables import (
+    field_issue,
+    golden_record,
+    match_decision,
+    quarantine,
+    source_record,
+    xref,
+)
 
 #: Fields a golden record is scored on (a name or a company counts as the one "name").
 GOLDEN_SCORED_FIELDS: tuple[str, ...] = (
@@ -28,6 +35,8 @@ GOLDEN_SCORED_FIELDS: tuple[str, ...] = (
 GOLDEN_SCORE_SLOTS = len(GOLDEN_SCORED_FIELDS) + 1
 #: Fields whose validity is counted on its own (``invalid_<field>`` in :func:`records_read`).
 VALIDATED_FIELDS: tuple[str, ...] = ("email", "phone", "birth_date", "country")
+#: Fields with an allowed set of values (a field issue on one means a value outside it).
+ALLOWED_SET_FIELDS: tuple[str, ...] = ("country", "kind")
 
 
 def compile_sql(query: sa.Select, dialect: Dialect) -> str:  # type: ignore[type-arg]
@@ -40,15 +49,28 @@ def _text(column: sa.ColumnElement, key: str) -> sa.ColumnElement:  # type: igno
     return sa.func.nullif(sa.func.trim(column[key].as_string()), "")
 
 
+def _issue_on(*fields: str) -> sa.ColumnElement[bool]:
+    """The staged record of the current row carries a field issue (on one of ``fields``)."""
+    t = field_issue.c
+    found = sa.exists().where(
+        t.source == source_record.c.source, t.source_id == source_record.c.source_id
+    )
+    if fields:
+        found = found.where(t.field.in_(fields))
+    return found
+
+
 def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-arg]
     """One row per record of ``source`` read by ``run_id``: staged, unchanged or quarantined.
 
     Columns: ``source_id``; ``identity`` (the first identifying field a staged
     record has, NULL for a record quarantined because nothing identifies it,
     ``unchecked`` for other quarantined ones); ``outcome`` (accepted |
-    quarantined); ``value_allowed`` (0 when a value was outside its allowed set);
-    ``invalid_email``, ``invalid_phone``, ``invalid_birth_date``, ``invalid_country``
-    (1 when the record was quarantined for that field).
+    quarantined); ``with_field_issue`` (1 for a staged record carrying a field issue:
+    a defective value set aside, the record kept); ``value_allowed`` (0 when a value
+    was outside its allowed set); ``invalid_email``, ``invalid_phone``,
+    ``invalid_birth_date``, ``invalid_country`` (1 when that field was defective: a
+    field issue of a staged record, or a reason of a quarantined one).
     The quarantine reasons are matched as JSON text: ``"identity"`` is the field
     of the identity rule, ``expect_column_values_to_be_in_set`` the check of the
     allowed-value rules (country code, kind).
@@ -60,20 +82,26 @@ def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-ar
         (_text(record, "full_name").is_not(None), "name"),
         (_text(record, "family_name").is_not(None), "name"),
         (_text(record, "company").is_not(None), "company"),
+        (_text(record, "national_id").is_not(None), "national_id"),
         else_=sa.null(),
     )
     staged = sa.select(
         source_record.c.source_id.label("source_id"),
         identity.label("identity"),
         sa.literal("accepted").label("outcome"),
-        sa.literal(1).label("value_allowed"),
-        *(sa.literal(0).label(f"invalid_{name}") for name in VALIDATED_FIELDS),
+        sa.case((_issue_on(), 1), else_=0).label("with_field_issue"),
+        sa.case((_issue_on(*ALLOWED_SET_FIELDS), 0), else_=1).label("value_allowed"),
+        *(
+            sa.case((_issue_on(name), 1), else_=0).label(f"invalid_{name}")
+            for name in VALIDATED_FIELDS
+        ),
     ).where(source_record.c.source == source, source_record.c.seen_run_id == run_id)
     reasons = sa.cast(quarantine.c.reasons, sa.Text)
     rejected = sa.select(
         quarantine.c.source_id.label("source_id"),
         sa.case((reasons.like('%"identity"%'), sa.null()), else_="unchecked").label("identity"),
         sa.literal("quarantined").label("outcome"),
+        sa.literal(0).label("with_field_issue"),
         sa.case((reasons.like("%expect_column_values_to_be_in_set%"), 0), else_=1).label(
             "value_allowed"
         ),

@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from core.customer import E164, EMAIL, IDENTIFYING_COLUMNS
+from quality.field_issues import usable_email, usable_phone
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,12 +175,36 @@ def present(value: Any) -> Any:
     return value
 
 
+def identity_of(row: Mapping[str, Any]) -> str | None:
+    """The first identifying field of ``row`` that holds a usable value, if any.
+
+    A defective email or phone does not identify anybody on its own: it is set aside
+    as a field issue, and a golden record built from what is left would name no one.
+
+    >>> identity_of({"email": "bob@@x", "phone": "+8613800138000"})
+    'phone'
+    >>> identity_of({"email": "bob@@x"}) is None
+    True
+    """
+    for column in IDENTIFYING_COLUMNS:
+        value = present(row.get(column))
+        if value is None:
+            continue
+        if column == "email" and not usable_email(value):
+            continue
+        if column == "phone" and not usable_phone(value):
+            continue
+        return column
+    return None
+
+
 def customer_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """The columns the suite reads, one row per flat customer, index = row position.
 
     Blank strings count as missing. ``_identity`` names the first identifying
-    field a row has; ``_birth_date`` is the birth date parsed when it is an
-    ISO date, else missing (the format rule reports those).
+    field a row has with a usable value (:func:`identity_of`); ``_birth_date`` is
+    the birth date parsed when it is an ISO date, else missing (the format rule
+    reports those).
 
     Example:
         >>> frame = customer_frame([{"source_id": "1", "company": "ACME", "birth_date": "x"}])
@@ -191,10 +216,7 @@ def customer_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     data: dict[str, list[Any]] = {
         column: [present(row.get(column)) for row in rows] for column in CHECKED_COLUMNS
     }
-    data[IDENTITY_COLUMN] = [
-        next((c for c in IDENTIFYING_COLUMNS if present(row.get(c)) is not None), None)
-        for row in rows
-    ]
+    data[IDENTITY_COLUMN] = [identity_of(row) for row in rows]
     frame = pd.DataFrame(data, dtype=object)
     frame[BIRTH_DATE_COLUMN] = pd.to_datetime(
         frame["birth_date"], format="%Y-%m-%d", errors="coerce"

@@ -3,17 +3,24 @@
 GE judges the batch as a whole (a duplicate source id is only visible
 there) and reports failing row positions; we turn those into per-row
 :class:`~core.errors.Problem` lists, since GE itself does not split a batch
-into passing and failing rows. Rows GE accepts are then built into a
-:class:`~core.customer.Customer`, which catches what a column-wise rule
-cannot (an impossible date like 2023-02-30, an email in capitals).
+into passing and failing rows. Problems are then split (:mod:`quality.field_issues`):
+a missing source id or nothing that identifies anybody stops the record; a
+defective field is set aside as a field issue and the record goes on. What is
+left is built into a :class:`~core.customer.Customer`, which catches what a
+column-wise rule cannot (an email in capitals, a bad entry in a list of phones).
 
 Example:
     >>> from datetime import date
     >>> result = validate_rows(
-    ...     [{"source_id": "7", "email": "bob@@example"}], source="shop", today=date(2025, 1, 1)
+    ...     [{"source_id": "7", "full_name": "Bob", "email": "bob@@example"}],
+    ...     source="shop",
+    ...     today=date(2025, 1, 1),
     ... )
     >>> [str(p) for p in result.problems[0]]
     ["email: 'bob@@example' is not a valid email address"]
+    >>> outcome = result.outcomes[0]
+    >>> outcome.problems, outcome.record["email"], outcome.record["defective"]
+    ((), None, {'email': ['bob@@example']})
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from pydantic import ValidationError
 
 from core.customer import Customer
 from core.errors import HubError, Problem
+from quality.field_issues import FieldIssue, can_set_aside, set_aside
 from quality.suites import (
     SUITE_NAME,
     build_customer_suite,
@@ -78,15 +86,43 @@ class CheckStatistics:
 
 
 @dataclass(frozen=True, slots=True)
-class BatchResult:
-    """Per-row problems (same order as the input; empty list = the row passed) and statistics."""
+class RowOutcome:
+    """What validation decided for one row.
 
-    problems: list[list[Problem]]
+    ``problems`` say why the record cannot be staged (empty: it can); ``field_issues``
+    are the defective values set aside (:mod:`quality.field_issues`); ``record`` is the
+    flat record to stage, those values moved under ``defective``.
+    """
+
+    problems: tuple[Problem, ...]
+    field_issues: tuple[FieldIssue, ...]
+    record: dict[str, Any]
+
+    @property
+    def every_problem(self) -> tuple[Problem, ...]:
+        """The record's problems and its field issues, as a quarantine lists them."""
+        return (*self.problems, *(i.as_problem() for i in self.field_issues))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Per-row outcomes (same order as the input) and per-check statistics.
+
+    ``problems`` lists, per row, every problem found (record-level and field issues alike;
+    an empty list means the row is clean).
+    """
+
+    outcomes: list[RowOutcome]
     statistics: list[CheckStatistics]
 
     @property
+    def problems(self) -> list[list[Problem]]:
+        return [list(o.every_problem) for o in self.outcomes]
+
+    @property
     def failed_count(self) -> int:
-        return sum(1 for row in self.problems if row)
+        """Rows that cannot be staged at all."""
+        return sum(1 for o in self.outcomes if o.problems)
 
 
 def shown(value: Any) -> str:
@@ -129,21 +165,27 @@ class BatchValidator:
         """
         problems: list[list[Problem]] = [[] for _ in rows]
         statistics = self._run_expectations(rows, today, problems)
-        passed_ge = [i for i, row_problems in enumerate(problems) if not row_problems]
-        for position in passed_ge:
-            problems[position].extend(_model_problems(source, rows[position]))
-        failed_model = sum(1 for position in passed_ge if problems[position])
+        outcomes = [
+            _judge_row(source, row, found) for row, found in zip(rows, problems, strict=True)
+        ]
+        checked = sum(1 for o in outcomes if not _record_level(o.problems, PYDANTIC_CHECK))
+        failed_model = sum(
+            1
+            for o in outcomes
+            if any(p.check == PYDANTIC_CHECK for p in o.problems)
+            or any(i.check == PYDANTIC_CHECK for i in o.field_issues)
+        )
         statistics.append(
             CheckStatistics(
                 rule="customer_model",
                 field="*",
                 check=PYDANTIC_CHECK,
-                evaluated=len(passed_ge),
+                evaluated=checked,
                 unexpected=failed_model,
                 success=failed_model == 0,
             )
         )
-        return BatchResult(problems=problems, statistics=statistics)
+        return BatchResult(outcomes=outcomes, statistics=statistics)
 
     def _run_expectations(
         self, rows: Sequence[Mapping[str, Any]], today: date, problems: list[list[Problem]]
@@ -235,6 +277,59 @@ def _failing_rows(result: Any) -> list[int]:
             f"{result.expectation_config.type} failed without naming the failing rows"
         )
     return [int(i) for i in index]
+
+
+#: How often the canonical model is asked again after setting values aside: each pass
+#: can only reveal problems of fields not yet set aside, and there are few such fields.
+_MODEL_PASSES = 4
+
+
+def _record_level(problems: Sequence[Problem], check: str) -> bool:
+    """True when some problem other than the model's own stopped the record early."""
+    return any(p.check != check for p in problems)
+
+
+def _judge_row(source: str, row: Mapping[str, Any], found: list[Problem]) -> RowOutcome:
+    """Split the suite's problems into record problems and field issues, set the defective
+    values aside, then ask the canonical model about what is left (and set aside again)."""
+    record: dict[str, Any] = dict(row)
+    issues: list[FieldIssue] = []
+    blocking = [p for p in found if not can_set_aside(p.field)]
+    for problem in found:
+        if can_set_aside(problem.field):
+            record = _set_aside(record, problem, issues)
+    if blocking:
+        return RowOutcome(tuple(blocking), tuple(issues), record)
+    for _ in range(_MODEL_PASSES):
+        model = _model_problems(source, record)
+        if not model:
+            return RowOutcome((), tuple(issues), record)
+        done = {i.field for i in issues}
+        stuck = [p for p in model if not can_set_aside(p.field) or p.field in done]
+        if stuck:
+            return RowOutcome(tuple(stuck), tuple(issues), record)
+        for problem in model:
+            record = _set_aside(record, problem, issues)
+    return RowOutcome(tuple(model), tuple(issues), record)
+
+
+def _set_aside(
+    record: dict[str, Any], problem: Problem, issues: list[FieldIssue]
+) -> dict[str, Any]:
+    """Move ``problem``'s defective values aside; one issue per value moved. The problem's
+    reason quotes the value it saw; another value moved with it gets the reason with its
+    own value quoted instead."""
+    before = record.get(problem.field)
+    record, moved = set_aside(record, problem.field)
+    quoted = shown(present(before)) if before is not None else None
+    for value in moved:
+        reason = problem.reason
+        if quoted and value != before and f"'{quoted}'" in reason:
+            reason = reason.replace(f"'{quoted}'", f"'{shown(value)}'", 1)
+        issues.append(FieldIssue(problem.field, value, reason, problem.check))
+    if not moved:  # nothing recognisable to move: keep the problem visible all the same
+        issues.append(FieldIssue(problem.field, shown(before or ""), problem.reason, problem.check))
+    return record
 
 
 def _model_problems(source: str, row: Mapping[str, Any]) -> list[Problem]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from core.store.staging import RecordKey
 from core.store.tables import (
     block_key,
+    field_issue,
     golden_history,
     match_decision,
     metadata,
@@ -35,6 +36,7 @@ _NOT_SCRUBBED = frozenset(
         "golden_record",
         "golden_key",
         "block_key",
+        "field_issue",
         "tombstone",
         "store_setting",
         "api_token",
@@ -62,9 +64,10 @@ class ErasureRepository:
         self, keys: Sequence[RecordKey], record_keys: Sequence[str]
     ) -> dict[str, int]:
         """Delete the source records ``keys`` (and ``record_keys``, the same as ``source:id``)
-        with their cross references, blocking keys, match decisions and review tasks."""
-        removed = {"source_record": 0, "xref": 0, "block_key": 0}
-        for table in (source_record, xref, block_key):
+        with their cross references, blocking keys, field issues, match decisions and review
+        tasks."""
+        removed = {"source_record": 0, "xref": 0, "block_key": 0, "field_issue": 0}
+        for table in (source_record, xref, block_key, field_issue):
             for source, ids in ids_by_source(keys).items():
                 for chunk in chunked(ids):
                     removed[table.name] += self._c.execute(

@@ -11,7 +11,15 @@ from core.ledger import RunLedger, SourceLedger
 from core.store.tables import run, run_source
 from core.store.upsert import upsert
 
-LEDGER_COUNTS = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
+LEDGER_COUNTS = (
+    "read",
+    "unchanged",
+    "staged",
+    "quarantined",
+    "erased",
+    "deleted",
+    "with_field_issues",
+)
 GOLDEN_COUNTS = ("golden_created", "golden_updated", "golden_merged", "golden_deleted", "events")
 
 

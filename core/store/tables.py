@@ -52,6 +52,8 @@ run_source = sa.Table(
     sa.Column("pending", sa.Integer, nullable=False, server_default="0"),
     sa.Column("erased", sa.Integer, nullable=False, server_default="0"),
     sa.Column("message", sa.Text),
+    # staged records of the run that carry field issues (a part of ``staged``)
+    sa.Column("with_field_issues", sa.Integer, nullable=False, server_default="0"),
 )
 
 source_record = sa.Table(
@@ -91,6 +93,25 @@ quarantine = sa.Table(
     sa.Column("seen_run_id", sa.Integer, nullable=False),
     sa.Column("seen_at", Stamp, nullable=False),
     sa.Index(None, "source", "status"),
+)
+
+#: A defective value set aside from a staged record (``quality.field_issues``): the record
+#: was kept; the value is stored masked (the payload keeps it as read); ``value_key`` tells
+#: two defective values of one field apart without storing them.
+field_issue = sa.Table(
+    "field_issue",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("source_id", sa.String(255), primary_key=True),
+    sa.Column("field", sa.String(64), primary_key=True),
+    sa.Column("value_key", sa.String(16), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("check", sa.String(64), nullable=False),
+    sa.Column("first_run_id", sa.Integer, nullable=False),
+    sa.Column("seen_run_id", sa.Integer, nullable=False),
+    sa.Column("seen_at", Stamp, nullable=False),
+    sa.Index(None, "source", "field"),
 )
 
 sync_state = sa.Table(

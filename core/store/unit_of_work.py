@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from core.store.erasure import ErasureRepository
+from core.store.field_issues import FieldIssueRepository
 from core.store.golden import GoldenRepository
 from core.store.matching import MatchingRepository
 from core.store.privacy import PrivacyRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.runs = RunRepository(connection)
         self.staging = StagingRepository(connection)
         self.quarantine = QuarantineRepository(connection)
+        self.field_issues = FieldIssueRepository(connection)
         self.sync_state = SyncStateRepository(connection)
         self.golden = GoldenRepository(connection)
         self.matching = MatchingRepository(connection)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-#: Fields that are bookkeeping, not customer data.
-SKIPPED = frozenset({"source_id"})
+#: Fields that are bookkeeping, not customer data: ``defective`` holds the values set aside
+#: as field issues (evidence for matching, never a golden value).
+SKIPPED = frozenset({"source_id", "defective"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ def test_migrations_build_exactly_the_declared_schema_and_rerun_safely(store_url
     engine = make_engine(store_url)
     migrate(engine)
     migrate(engine)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
 

@@ -101,7 +101,8 @@ def test_a_record_that_still_fails_stays_quarantined_with_the_reasons_found_now(
 ) -> None:
     write_mapping(tmp_path, "e_mail")
     rows = with_empty_e_mail([*ROWS[:2], {**ROWS[2], "mail": "chen@@example"}])
-    config = hub(store_url, write_rows(tmp_path / "crm.csv", rows), mapping="crm_export.yaml")
+    path = write_rows(tmp_path / "crm.csv", rows)
+    config = hub(store_url, path, mapping="crm_export.yaml", field_policy={"email": "quarantine"})
     sync(config)
     write_mapping(tmp_path, "mail")
     result = retry_quarantine(config, source_names=["crm"])

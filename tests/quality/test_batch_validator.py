@@ -212,12 +212,27 @@ def test_pydantic_catches_what_the_expectations_let_through(validator: BatchVali
     )
 
 
-def test_rows_that_fail_an_expectation_are_not_also_given_model_problems(
+def test_a_row_with_a_field_set_aside_is_still_checked_by_the_model_for_the_rest(
     validator: BatchValidator,
 ) -> None:
-    [problems] = check(validator, clean_row(phone="12345", birth_date="2023-02-30")).problems
+    [outcome] = check(validator, clean_row(phone="12345", birth_date="2023-02-30")).outcomes
 
-    assert [p.check for p in problems] == ["expect_column_values_to_match_regex"]
+    assert outcome.problems == ()
+    assert [(i.field, i.check) for i in outcome.field_issues] == [
+        ("phone", "expect_column_values_to_match_regex"),
+        ("birth_date", "pydantic"),
+    ]
+    assert outcome.record["defective"] == {"phone": ["12345"], "birth_date": ["2023-02-30"]}
+
+
+def test_rows_stopped_by_an_expectation_are_not_also_given_model_problems(
+    validator: BatchValidator,
+) -> None:
+    row = clean_row(None, birth_date="2023-02-30")
+
+    [problems] = check(validator, row).problems
+
+    assert [p.check for p in problems] == ["expect_column_values_to_not_be_null"]
 
 
 def test_an_empty_batch_returns_empty_results(validator: BatchValidator) -> None:
@@ -252,7 +267,7 @@ def test_statistics_count_evaluated_and_unexpected_values(validator: BatchValida
         "kind_known": (0, 0, True),
         "customer_model": (2, 1, False),
     }
-    assert result.failed_count == 3
+    assert result.failed_count == 2  # the repeated ids; the others only have field issues
 
 
 def test_long_and_unprintable_values_are_shortened_in_reasons(
