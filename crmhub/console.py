@@ -71,8 +71,11 @@ def ledger_table(ledger: RunLedger) -> Table:
     counted = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
     if not ledger.total("erased"):
         counted = tuple(c for c in counted if c != "erased")  # only after a ``crmhub forget``
+    counted += ("with_field_issues",)  # a part of staged: kept with a value set aside
+    headers = {"with_field_issues": "staged with field issues"}
     for column in ("source", *counted, "status"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+        justify = "left" if column in ("source", "status") else "right"
+        table.add_column(headers.get(column, column), justify=justify)
     for s in ledger.source_ledgers:
         table.add_row(s.source, *(str(getattr(s, c)) for c in counted), s.status)
     if len(ledger.source_ledgers) > 1:

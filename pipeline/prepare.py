@@ -64,6 +64,9 @@ def prepare_batch(
 ) -> PreparedBatch:
     """Run every record of the batch through map → standardise → validate.
 
+    What the reader could not read faithfully (``RawRecord.problems``: an XLSX formula
+    without a saved value) becomes a field issue of its record, like a defective value.
+
     ``field_policy`` maps a field (``phone``, ``email``, ``birth_date``, ``country``,
     ``kind``, ``consent``) to ``"quarantine"`` for a team that wants a record with that
     field defective quarantined whole; every other field issue keeps the record.
@@ -78,12 +81,14 @@ def prepare_batch(
         blocking = [p for p in problems if not any(p is issue_of for issue_of, _ in early)]
         if blocking:
             digest = content_hash(raw.payload, {})
-            rejected.append(Rejected(raw, source_id or None, tuple(problems), digest))
+            found = (*problems, *raw.problems)
+            rejected.append(Rejected(raw, source_id or None, found, digest))
             continue
         flat["source_id"] = source_id
         region = flat.pop("phone_region", None)  # the mapping's word on the source's numbers
         standard = standardise_flat(flat, _options(options, region))
-        candidates.append((raw, standard, tuple(issue for _, issue in early)))
+        read_issues = tuple(FieldIssue(p.field, "", p.reason, p.check) for p in raw.problems)
+        candidates.append((raw, standard, (*read_issues, *(issue for _, issue in early))))
     if not candidates:
         return PreparedBatch([], rejected)
     candidates, earlier = split_repeats(candidates, _candidate_id, _candidate_line)

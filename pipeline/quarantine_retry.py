@@ -15,7 +15,8 @@ exactly one ledger column, so the retry run's ledger adds up like any other
   → the entry is stale: resolved without staging, counted **unchanged**.
 
 Staged records carrying field issues (a defective value set aside, the record
-kept) are re-checked too, from their stored payload: an issue the fix cured
+kept) are re-checked too, from their stored payload (what the reader could not
+read stays an issue until the source is read again): an issue the fix cured
 disappears and the record is **staged** with its canonical value, so the next
 resolve updates its golden record; one that still holds leaves the record
 **unchanged**; a record a changed ``field_policy`` now refuses is **quarantined**
@@ -54,6 +55,8 @@ from quality import BatchValidator, ValidationReport
 log = logging.getLogger(__name__)
 
 RETRY_KIND = "retry"
+#: The check of field problems the reader found: the stored payload cannot cure them.
+READER_CHECK = "reader"
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,11 @@ class _Retry:
                 )
                 if not rows:
                     return
+                unread: dict[str, list[Problem]] = {}
+                ids = [r.source_id for r in rows]
+                for issue in uow.field_issues.of_check(self.name, ids, READER_CHECK):
+                    problem = Problem(issue.field, issue.reason, issue.check)
+                    unread.setdefault(issue.source_id, []).append(problem)
                 raws = [
                     RawRecord(
                         source=self.name,
@@ -176,6 +184,7 @@ class _Retry:
                         updated_at=r.source_updated_at,
                         payload=dict(r.payload),
                         line=r.line,
+                        problems=tuple(unread.get(r.source_id, ())),
                     )
                     for r in rows
                 ]

@@ -176,6 +176,7 @@ def _reconciliation(
             "quarantined": ledger.quarantined,
             "erased": ledger.erased,
             "accounted": facts.accounted,
+            "with_field_issues": ledger.with_field_issues,
         }
     passed = outcome.passed("reconciliation")
     if passed and ledger is not None:
@@ -184,6 +185,11 @@ def _reconciliation(
             f"read {ledger.read} = unchanged {ledger.unchanged} + staged {ledger.staged} + "
             f"quarantined {ledger.quarantined}{erased}, and the store agrees"
         )
+        if ledger.with_field_issues:
+            detail += (
+                f"; {ledger.with_field_issues} of the staged carry field issues "
+                "(a defective value set aside, the customer kept)"
+            )
     else:
         detail = "; ".join(facts.reconcile_problems) or (
             f"read {facts.read} but unchanged + staged + quarantined + erased = {facts.accounted}"

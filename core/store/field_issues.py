@@ -144,6 +144,19 @@ class FieldIssueRepository:
             query = query.where(s.source_id > after)
         return list(self._c.execute(query))
 
+    def of_check(self, source: str, source_ids: Sequence[str], check: str) -> list[sa.Row[Any]]:
+        """The issues ``check`` found on these records (``reader``: only a new read clears
+        them, a retry from the stored payload cannot)."""
+        t = field_issue.c
+        found: list[sa.Row[Any]] = []
+        for chunk in chunked(list(source_ids)):
+            found += self._c.execute(
+                sa.select(t.source_id, t.field, t.reason, t.check).where(
+                    t.source == source, t.source_id.in_(chunk), t.check == check
+                )
+            ).all()
+        return found
+
     def count(self, source: str | None = None) -> int:
         """Issues of active staged records (of ``source``)."""
         return sum(self.count_by_field(source).values())

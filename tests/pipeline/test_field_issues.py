@@ -3,15 +3,22 @@ holds only what cannot be identified; a team may ask for record quarantine per f
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from quality_helpers import hub, write_rows  # type: ignore[import-not-found]
 from store_helpers import csv_config, table, write_csv  # type: ignore[import-not-found]
 
+from core.errors import Problem
+from core.records import RawRecord
 from core.settings import HubConfig, QualitySettings
+from core.standardise import StandardiseOptions
 from core.store.tables import field_issue, golden_record, quarantine, source_record, xref
+from mappings import identity_mapping
+from pipeline.prepare import prepare_batch
 from pipeline.quarantine import retry_quarantine
 from pipeline.sync import sync
+from quality import BatchValidator
 
 UNASSIGNED = "+1 598 261 8470"  # a plausible length, but no carrier holds the range
 ROWS = [
@@ -137,3 +144,28 @@ def test_a_retry_after_a_mapping_fix_clears_the_issues_it_cured_and_updates_the_
     again = retry_quarantine(config)  # the phone is still unassigned: re-checked, unchanged
     assert again.ledger is not None
     assert [(s.read, s.unchanged) for s in again.ledger.source_ledgers] == [(1, 1)]
+
+
+def test_what_the_reader_could_not_read_is_a_field_issue_of_a_kept_record() -> None:
+    unread = Problem("phone", "sheet 'Kunden' cell D7: a formula without a saved value", "reader")
+    raw = RawRecord(
+        source="crm",
+        stream="customers",
+        source_id="7",
+        payload={"source_id": "7", "full_name": "Anna Schmidt", "phone": None},
+        problems=(unread,),
+    )
+
+    prepared = prepare_batch(
+        [raw],
+        mapping=identity_mapping(),
+        options=StandardiseOptions("DE"),
+        validator=BatchValidator(),
+        today=date(2026, 1, 1),
+    )
+
+    assert prepared.rejected == []
+    [item] = prepared.accepted
+    assert [(i.field, i.check, i.reason) for i in item.field_issues] == [
+        ("phone", "reader", unread.reason)
+    ]
