@@ -125,6 +125,8 @@ def sync(
     if result.resumed:
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
+    if issues := console.field_issues_line(result.ledger):
+        console.out.print(issues, markup=False, highlight=False)
     console.out.print(console.golden_table(result.ledger))
     if result.quality is not None:
         console.out.print(
@@ -191,7 +193,8 @@ def dedupe(
         )
     console.out.print(
         f"{result.records} records → {result.clusters} customers; "
-        f"{result.rejected} rejected (see {result.rejects})"
+        f"{result.rejected} rejected (see {result.rejects}); "
+        f"{result.sync.ledger.total('with_field_issues')} kept with field issues"
     )
     console.out.print(f"output: {result.output}")
     if known is not None:
@@ -488,10 +491,19 @@ def migrate(
         )
         for reason, count in preview.reasons.most_common(5):
             console.out.print(f"  {count} × {reason}")
+        if preview.with_field_issues:
+            console.out.print(
+                f"{preview.with_field_issues} of the records to stage carry field issues "
+                "(kept, the defective value set aside):"
+            )
+            for reason, count in preview.field_issues.most_common(5):
+                console.out.print(f"  {count} × {reason}")
         return
     with _writer(hub, "migrate", wait), console.progress_bars() as progress:
         result = migrate_file(hub, file, source=source, mapping=mapping, progress=progress)  # type: ignore[arg-type]
     console.out.print(console.ledger_table(result.ledger))
+    if issues := console.field_issues_line(result.ledger):
+        console.out.print(issues, markup=False, highlight=False)
     console.out.print(console.golden_table(result.ledger))
 
 

@@ -88,6 +88,17 @@ def ledger_table(ledger: RunLedger) -> Table:
     return table
 
 
+def field_issues_line(ledger: RunLedger) -> str | None:
+    """What to say about the staged records that carry field issues, if any."""
+    kept = ledger.total("with_field_issues")
+    if not kept:
+        return None
+    return (
+        f"{kept} staged records carry field issues: kept and matched, the defective value "
+        "set aside (crmhub quarantine issues list shows them)"
+    )
+
+
 def golden_table(ledger: RunLedger) -> Table:
     table = Table(title="golden records")
     for column in ("created", "updated", "merged away", "deleted", "change events"):

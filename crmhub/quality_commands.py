@@ -25,15 +25,25 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 quarantine_app = typer.Typer(
-    help="Records that failed mapping or validation: list, show, export, retry.",
+    help="Records that cannot be processed or identified: list, show, export, retry; and the "
+    "field issues of kept records (issues list, issues export).",
     no_args_is_help=True,
 )
+issues_app = typer.Typer(
+    help="Field issues: defective values set aside from records that were kept and matched "
+    "on the rest (values masked). crmhub quarantine retry re-checks them after a fix.",
+    no_args_is_help=True,
+)
+quarantine_app.add_typer(issues_app, name="issues")
 report_app = typer.Typer(
     help="Write a run's quality report (HTML + JSON + Data Docs).",
     invoke_without_command=True,
 )
 
 SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")]
+FieldOption = Annotated[
+    str | None, typer.Option("--field", "-f", help="Only this field (email, phone, …).")
+]
 UnmaskOption = Annotated[
     bool, typer.Option("--unmask", help="Show personal data (masked by default).")
 ]
@@ -163,6 +173,74 @@ def quarantine_export(
     )
 
 
+@issues_app.command("list")
+def issues_list(
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: SourceOption = None,
+    field: FieldOption = None,
+    limit: Annotated[int, typer.Option(help="How many issues at most.")] = 50,
+) -> None:
+    """Field issues by source, record and field, then the count per source and field."""
+    from rich.table import Table
+
+    from pipeline.field_issue_view import count_field_issues, list_field_issues
+
+    engine = _engine(_hub(config))
+    issues = list_field_issues(engine, source=source, field=field, limit=limit)
+    table = Table(title="field issues (records kept, values set aside)")
+    for column in ("source", "source id", "line", "field", "value", "reason", "runs"):
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for issue in issues:
+        reason = issue.reason if len(issue.reason) <= REASONS_SHOWN else issue.reason[:99] + "…"
+        table.add_row(
+            issue.source,
+            issue.source_id,
+            "" if issue.line is None else str(issue.line),
+            issue.field,
+            issue.value,
+            reason,
+            f"{issue.first_run_id}→{issue.seen_run_id}",
+        )
+    console.out.print(table)
+    counts = count_field_issues(engine, source)
+    if field is not None:
+        counts = {k: n for k, n in counts.items() if k[1] == field}
+    by_field = ", ".join(f"{s}.{f} {n}" for (s, f), n in sorted(counts.items()))
+    console.out.print(
+        f"{sum(counts.values())} field issues ({by_field or 'none'}); {len(issues)} shown",
+        markup=False,
+        highlight=False,
+    )
+
+
+@issues_app.command("export")
+def issues_export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="FILE.csv or FILE.jsonl (format by suffix).")
+    ],
+    config: ConfigOption = DEFAULT_CONFIG,
+    source: SourceOption = None,
+    field: FieldOption = None,
+    raw: RawOption = False,
+) -> None:
+    """Every field issue (values masked), as CSV or JSON lines."""
+    from pipeline.field_issue_view import EXPORT_FORMATS, export_field_issues
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        raise ConfigError(f"--output: name the file .csv or .jsonl, got {output.name!r}")
+    engine = _engine(_hub(config))
+    try:
+        out = output.open("w", newline="", encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"--output: cannot write {output}: {e.strerror}") from e
+    with out:
+        count = export_field_issues(engine, out, fmt, source=source, field=field, raw=raw)  # type: ignore[arg-type]
+    console.err.print(
+        f"{count} field issues written to {output}", markup=False, highlight=False, soft_wrap=True
+    )
+
+
 @quarantine_app.command("retry")
 def quarantine_retry(
     config: ConfigOption = DEFAULT_CONFIG,
@@ -171,7 +249,8 @@ def quarantine_retry(
     ] = None,
     wait: WaitOption = 0,
 ) -> None:
-    """Re-process open entries through the current mapping and config (a run of kind retry)."""
+    """Re-process open entries, and re-check field issues, through the current mapping and
+    config (a run of kind retry)."""
     from pipeline.quarantine import retry_quarantine
     from pipeline.store_writer import store_writer
 
@@ -179,7 +258,9 @@ def quarantine_retry(
     with store_writer(hub, "quarantine retry", wait=wait) as engine:
         result = retry_quarantine(hub, source_names=source, engine=engine)
     if result.ledger is None:
-        console.out.print("nothing to retry: no open quarantine entries for those sources")
+        console.out.print(
+            "nothing to retry: no open quarantine entries or field issues for those sources"
+        )
         return
     ledger = result.ledger
     console.out.print(console.ledger_table(ledger))
@@ -187,7 +268,8 @@ def quarantine_retry(
         f"retry run {ledger.run_id}: {ledger.total('staged')} staged, "
         f"{ledger.total('unchanged')} unchanged, {ledger.total('quarantined')} still "
         f"quarantined; {ledger.golden_created} golden records created, "
-        f"{ledger.golden_updated} updated"
+        f"{ledger.golden_updated} updated; field issues {result.field_issues_before} → "
+        f"{result.field_issues_after}"
     )
     if result.quality is not None:
         console.out.print(console.checks_line(result.quality.counts()))

@@ -160,3 +160,20 @@ class FieldIssueRepository:
     def count(self, source: str | None = None) -> int:
         """Issues of active staged records (of ``source``)."""
         return sum(self.count_by_field(source).values())
+
+    def seen_in(
+        self, run_id: int, *, after: Position | None = None, limit: int = 500
+    ) -> list[sa.Row[Any]]:
+        """Issues of active records the run read (staged or unchanged), in key order, paged."""
+        t = field_issue.c
+        s = source_record.c
+        query = (
+            sa.select(field_issue, s.line)
+            .join(source_record, sa.and_(s.source == t.source, s.source_id == t.source_id))
+            .where(t.seen_run_id == run_id, s.status == "active")
+            .order_by(t.source, t.source_id, t.field, t.value_key)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(sa.tuple_(t.source, t.source_id, t.field, t.value_key) > after)
+        return list(self._c.execute(query))

@@ -78,6 +78,24 @@ class TopReason(BaseModel):
     examples: list[ReasonExample] = Field(default_factory=list)
 
 
+class IssueExample(BaseModel):
+    source_id: str
+    line: int | None
+    value: str  # masked as stored
+
+
+class FieldIssueGroup(BaseModel):
+    """One kind of field issue (a defective value set aside, the record kept): the reason
+    with its values blanked, how many records of the run carry it, masked examples."""
+
+    source: str
+    field: str
+    check: str
+    reason: str
+    count: int
+    examples: list[IssueExample] = Field(default_factory=list)
+
+
 class Trends(BaseModel):
     runs: list[int] = Field(default_factory=list)
     volume: dict[str, list[int | None]] = Field(default_factory=dict)
@@ -121,6 +139,8 @@ class RunReport(BaseModel):
     check_counts: dict[str, int]
     top_reasons: list[TopReason]
     quarantined_in_run: int
+    field_issues: list[FieldIssueGroup] = Field(default_factory=list)
+    field_issues_in_run: int = 0
     trends: Trends
     profiles: list[SourceProfile]
     data_docs: str | None = None
@@ -147,6 +167,7 @@ def gather_report(
     mask = config.privacy.mask_personal_data
     targets = column_targets(config) if mask else None
     reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples, mask, targets)
+    issues, issue_count = _field_issues(engine, ledger.run_id, settings.examples)
     return RunReport(
         generated_at=generated_at,
         run=RunSummary(
@@ -174,6 +195,8 @@ def gather_report(
         check_counts=quality.counts(),
         top_reasons=reasons,
         quarantined_in_run=quarantined,
+        field_issues=issues,
+        field_issues_in_run=issue_count,
         trends=trends,
         profiles=profiles,
         data_docs=data_docs,
@@ -239,6 +262,37 @@ def _count_reasons(
                     record_key=entry.record_key, line=entry.line, reason=shown, payload=payload
                 )
             )
+
+
+def _field_issues(engine: Engine, run_id: int, examples: int) -> tuple[list[FieldIssueGroup], int]:
+    """The field issues of the records the run read, grouped by source, field and reason;
+    values were masked when they were stored."""
+    groups: dict[tuple[str, str, str, str], FieldIssueGroup] = {}
+    count = 0
+    after = None
+    while True:
+        with UnitOfWork(engine) as uow:
+            rows = uow.field_issues.seen_in(run_id, after=after, limit=PAGE)
+        for row in rows:
+            count += 1
+            key = (row.source, row.field, row.check, reason_template(row.reason))
+            if key not in groups and len(groups) >= MAX_REASON_GROUPS:
+                key = (row.source, "*", "*", "other field issues")
+            group = groups.setdefault(
+                key,
+                FieldIssueGroup(source=key[0], field=key[1], check=key[2], reason=key[3], count=0),
+            )
+            group.count += 1
+            if len(group.examples) < examples:
+                group.examples.append(
+                    IssueExample(source_id=row.source_id, line=row.line, value=row.value)
+                )
+        if len(rows) < PAGE:
+            break
+        last = rows[-1]
+        after = (last.source, last.source_id, last.field, last.value_key)
+    ranked = sorted(groups.values(), key=lambda g: (-g.count, g.source, g.field, g.reason))
+    return ranked[:TOP_REASONS], count
 
 
 def _trends(repository: QualityRepository, run_id: int, kind: str, runs: int) -> Trends:

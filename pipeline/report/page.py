@@ -69,6 +69,7 @@ def render_html(report: RunReport) -> str:
         _ledger(report),
         _checks(report),
         _reasons(report),
+        _field_issues(report),
         _trends(report),
         _profiles(report),
         _footer(report),
@@ -203,6 +204,41 @@ def _reasons(report: RunReport) -> str:
         "data masked (<code>crmhub quarantine show SOURCE KEY --unmask</code> shows it).</p>"
         "<table><tr><th>count</th><th>source</th><th>field</th><th>reason and examples</th></tr>"
         f"{rows}</table></section>"
+    )
+
+
+def _field_issues(report: RunReport) -> str:
+    if not report.field_issues:
+        return (
+            '<section id="field-issues"><h2>Field issues</h2>'
+            "<p>No record read in this run carries a defective value.</p></section>"
+        )
+    rows = "".join(
+        f"<tr><td class='n'>{g.count}</td><td>{escape(g.source)}</td><td>{escape(g.field)}</td>"
+        f"<td>{escape(g.reason)}<div class='small muted'>{escape(g.check)}</div>"
+        + (
+            "<ul class=small>"
+            + "".join(
+                f"<li><code>{escape(e.source_id)}</code>"
+                + (f" (line {e.line})" if e.line is not None else "")
+                + f": <code>{escape(e.value)}</code></li>"
+                for e in g.examples
+            )
+            + "</ul>"
+            if g.examples
+            else ""
+        )
+        + "</td></tr>"
+        for g in report.field_issues
+    )
+    return (
+        '<section id="field-issues"><h2>Field issues</h2><p class="small muted">'
+        f"{report.field_issues_in_run} defective values in records read by this run. Those "
+        "customers were kept and matched on their other fields; the value stays in the payload "
+        "as read but is not used (<code>crmhub quarantine issues list</code>; "
+        "<code>crmhub quarantine retry</code> re-checks them after a fix). Values are masked."
+        "</p><table><tr><th>count</th><th>source</th><th>field</th>"
+        f"<th>reason and examples</th></tr>{rows}</table></section>"
     )
 
 

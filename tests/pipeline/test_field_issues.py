@@ -3,6 +3,9 @@ holds only what cannot be identified; a team may ask for record quarantine per f
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -15,9 +18,12 @@ from core.settings import HubConfig, QualitySettings
 from core.standardise import StandardiseOptions
 from core.store.tables import field_issue, golden_record, quarantine, source_record, xref
 from mappings import identity_mapping
+from pipeline.field_issue_view import export_field_issues, list_field_issues
 from pipeline.prepare import prepare_batch
+from pipeline.quality_run import stored_report
 from pipeline.quarantine import retry_quarantine
-from pipeline.sync import sync
+from pipeline.report import write_report
+from pipeline.sync import open_store, sync
 from quality import BatchValidator
 
 UNASSIGNED = "+1 598 261 8470"  # a plausible length, but no carrier holds the range
@@ -62,6 +68,42 @@ def test_a_defective_field_is_a_field_issue_and_the_customer_reaches_a_golden_re
     golden = {g.golden_id: g.record for g in table(config, golden_record)}
     assert golden[golden_of["2"]]["full_name"] == "Ben Wagner"
     assert not golden[golden_of["2"]].get("phone") and "defective" not in golden[golden_of["2"]]
+
+
+def test_the_report_shows_field_issues_per_source_and_field_with_masked_examples(
+    store_url: str, tmp_path: Path
+) -> None:
+    config = csv_config(store_url, write_csv(tmp_path / "crm.csv", ROWS))
+    result = sync(config)
+    engine = open_store(config)
+
+    written = write_report(engine, config, result.ledger.run_id)
+
+    facts = json.loads(written.json.read_text(encoding="utf-8"))
+    groups = {(g["source"], g["field"]): g for g in facts["field_issues"]}
+    assert facts["field_issues_in_run"] == 2
+    phone = groups[("crm", "phone")]
+    assert phone["count"] == 1 and phone["reason"].startswith("'…' is not a valid phone number")
+    assert phone["examples"] == [{"source_id": "2", "line": 3, "value": "+1******8470"}]
+    html = written.html.read_text(encoding="utf-8")
+    assert "Field issues" in html and "+1******8470" in html
+    assert UNASSIGNED not in html and "19890231" not in html
+    validity = stored_report(engine, result.ledger.run_id).get("validity", "crm")  # type: ignore[union-attr]
+    assert validity.observed["by_field"]["phone"] == 1
+    assert validity.observed["with_field_issues"] == 1
+    assert "1 (33.3%) staged with a defective value set aside" in validity.message
+    listed = list_field_issues(engine, source="crm")
+    assert [(i.source_id, i.field, i.value) for i in listed] == [
+        ("2", "birth_date", "1*******"),
+        ("2", "phone", "+1******8470"),
+    ]
+    out = io.StringIO()
+    assert export_field_issues(engine, out, "csv") == 2
+    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["source_id"], r["field"], r["value"]) for r in exported] == [
+        ("2", "birth_date", "1*******"),
+        ("2", "phone", "'+1******8470"),  # the safe writer: a leading + could run as a formula
+    ]
 
 
 def test_a_fixed_value_read_again_clears_its_field_issue(store_url: str, tmp_path: Path) -> None:
