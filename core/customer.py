@@ -36,6 +36,10 @@ ADDRESS_KEYS: tuple[str, ...] = ("line1", "line2", "city", "region", "postcode",
 #: Fields the standardisers add to the flat form.
 DERIVED_COLUMNS: tuple[str, ...] = ("name_latin", "name_script")
 
+#: Flat key holding the values set aside as field issues, ``{field: [values]}``: kept for
+#: matching (as evidence), never a canonical or golden value.
+DEFECTIVE = "defective"
+
 #: At least one of these must be present for a record to identify anyone.
 IDENTIFYING_COLUMNS: tuple[str, ...] = (
     "full_name",

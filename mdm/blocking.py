@@ -4,7 +4,9 @@ Each key is narrow enough to stay under the pipeline's block cap on large data
 and the keys overlap, so that a true pair survives a typo, a missing field or a
 capped key through another one: identifiers (email, phone, national id), names
 (exact pinyin/Latin in either order, nickname-formal, sound keys), and names
-combined with a birth date, a postcode or an address.
+combined with a birth date, a postcode or an address. Values set aside as field
+issues (an unassigned phone, a malformed email, an impossible date) give keys
+too: the comparisons read them as evidence, so the blocking must let them meet.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from mdm.keys import (
     NamePart,
     address_key,
     date_key,
+    defective_values,
     email_key,
     house_number,
     id_key,
+    loose_date_key,
+    loose_email,
+    loose_phone,
     phone_tail,
     place_key,
 )
@@ -29,9 +35,13 @@ from mdm.person import person_names
 MAX_KEY_LENGTH = 255
 
 
-def _date_keys(value: Any) -> list[str]:
-    """The birth date, and its day/month-swapped reading so that a swap still meets."""
-    key = date_key(value)
+def _date_keys(record: Mapping[str, Any]) -> list[str]:
+    """The birth date, and its day/month-swapped reading so that a swap still meets; a date
+    set aside as a field issue is read by its digits."""
+    key = date_key(record.get("birth_date"))
+    if key is None:
+        loose = (loose_date_key(v) for v in defective_values(record, "birth_date"))
+        key = next((k for k in loose if k is not None), None)
     if key is None:
         return []
     month, day = key[4:6], key[6:8]
@@ -70,7 +80,14 @@ def block_keys(record: Mapping[str, Any]) -> set[str]:
             local = canonical.partition("@")[0]
             if len(local) >= 6:
                 keys.add(f"el:{local}")
-    for phone in values_of(record, "phone", "phones"):
+    for email in defective_values(record, "email"):  # set aside, still evidence
+        if loose := loose_email(email):
+            keys.add(f"e:{loose[0]}")
+            local = loose[0].partition("@")[0]
+            if len(local) >= 6:
+                keys.add(f"el:{local}")
+    loose_phones = (loose_phone(p) for p in defective_values(record, "phone"))
+    for phone in (*values_of(record, "phone", "phones"), *(p for p in loose_phones if p)):
         tail = phone_tail(phone)
         if len(tail) == 8:
             keys.add(f"p:{tail}")
@@ -87,14 +104,14 @@ def block_keys(record: Mapping[str, Any]) -> set[str]:
     if not (written_in_characters and where):  # 张伟 with a city meets by name + city only
         keys.update(f"n:{name}" for name in names)
     initials = "".join(sorted(p.initial for p in (given, family) if p is not None))
-    for birth in _date_keys(record.get("birth_date")):
+    for birth in _date_keys(record):
         keys.update(f"d:{birth}|{sound}" for sound in sounds)
         if initials:
             keys.add(f"di:{birth}|{initials}")
     postcode = id_key(record.get("postcode"))
     if postcode:
         keys.update(f"pc:{postcode}|{sound}" for sound in sounds)
-        for birth in _date_keys(record.get("birth_date")):
+        for birth in _date_keys(record):
             keys.add(f"dp:{birth}|{postcode}")
     line = record.get("address_line1")
     if line and (street := address_key(str(line))):

@@ -10,11 +10,14 @@ provider-specific email spellings, street abbreviations. They are pure and cache
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 
+from core.customer import DEFECTIVE
 from core.standardise import fold_to_ascii, normalise_text
 from mdm.han import fold_han, has_han, pinyin_key
 from mdm.nicknames import formal_names
@@ -252,6 +255,96 @@ def date_key(value: object) -> str | None:
         return None
     digits = _NON_DIGITS.sub("", str(value))
     return digits if len(digits) == 8 else None
+
+
+# Defective values (field issues, see ``core.customer.DEFECTIVE``) are evidence, not
+# canonical values: these keys read them as loosely as two spellings of one value need.
+_MIN_PHONE_DIGITS, _MAX_PHONE_DIGITS = 7, 15
+_YEAR_FIRST = re.compile(r"^(?:19|20)\d{6}$")
+_YEAR_LAST = re.compile(r"^\d{4}(?:19|20)\d{2}$")
+
+
+def defective_values(record: Mapping[str, Any], field: str) -> list[str]:
+    """The values of ``field`` set aside as field issues (the record's ``defective`` entry).
+
+    >>> defective_values({"defective": {"phone": ["+1 598 261 8470"]}}, "phone")
+    ['+1 598 261 8470']
+    >>> defective_values({"phone": "+8613800138000"}, "phone")
+    []
+    """
+    found = (record.get(DEFECTIVE) or {}).get(field) or ()
+    return [v for v in found if isinstance(v, str) and v.strip()]
+
+
+def loose_phone(text: str) -> str | None:
+    """A defective phone as the number a person dialled: its digits, ``+`` first when the
+    text carried an international prefix (``+`` or ``00``); ``None`` when it cannot be a
+    number (too short or long, or too few different digits: ``0000000`` is no one's).
+
+    The same unassigned number written twice meets itself, and a valid number that only
+    lost its ``+`` meets its E.164 form.
+
+    >>> loose_phone("+1 598 261 8470"), loose_phone("0086 144 8945 6349")
+    ('+15982618470', '+8614489456349')
+    >>> loose_phone("1-496-657-3636"), loose_phone("12"), loose_phone("000 000 000")
+    ('14966573636', None, None)
+    """
+    stripped = text.strip()
+    digits = _NON_DIGITS.sub("", stripped.partition(";")[0])
+    international = stripped.startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if not _MIN_PHONE_DIGITS <= len(digits) <= _MAX_PHONE_DIGITS or len(set(digits)) < 3:
+        return None
+    return f"+{digits}" if international else digits
+
+
+def loose_email(text: str) -> tuple[str, str] | None:
+    """A defective address as (mailbox key, local part @ first domain label), or ``None``.
+
+    Spaces and doubled ``@`` or dots are typing slips and are dropped; the second key lets
+    ``zhang.wei@gmail`` (no top-level domain) meet ``zhang.wei@gmail.com``.
+
+    >>> loose_email("Zhang.Wei@@163..com")
+    ('zhang.wei@163.com', 'zhang.wei@163')
+    >>> loose_email("zhang.wei@gmail"), loose_email("no-at-sign")
+    (('zhang.wei@gmail', 'zhang.wei@gmail'), None)
+    """
+    text = re.sub(r"\s+", "", text.lower())
+    text = re.sub(r"@+", "@", re.sub(r"\.{2,}", ".", text)).strip(".")
+    local, at, domain = text.rpartition("@")
+    local, domain = local.strip("."), domain.strip(".")
+    if not at or not local or not domain or "@" in local:
+        return None
+    return email_key(f"{local}@{domain}"), f"{local}@{domain.split('.')[0]}"
+
+
+def domain_label_key(email: str) -> str:
+    """A valid address as local part @ first domain label, to meet :func:`loose_email`.
+
+    >>> domain_label_key("zhang.wei@gmail.com")
+    'zhang.wei@gmail'
+    """
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.split('.')[0]}"
+
+
+def loose_date_key(text: str) -> str | None:
+    """A defective birth date as eight digits year first, or ``None``.
+
+    Year-first digits stay as written, impossible or not (``19890231``, ``1989-31-02``);
+    a year written last is read day-month-year (``31.02.1980`` → ``19800231``), and the
+    comparison's day/month-swapped level meets a month-first writer all the same.
+
+    >>> loose_date_key("1989-31-02"), loose_date_key("31.02.1980"), loose_date_key("n/a")
+    ('19893102', '19800231', None)
+    """
+    digits = _NON_DIGITS.sub("", text)
+    if _YEAR_FIRST.match(digits):
+        return digits
+    if _YEAR_LAST.match(digits):
+        return digits[4:] + digits[2:4] + digits[:2]
+    return None
 
 
 _NOT_ID = re.compile(r"[^0-9A-Z]")

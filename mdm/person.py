@@ -8,7 +8,7 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from mdm.comparisons import NULL, Comparison, Record
-from mdm.keys import NamePart, date_key, name_part
+from mdm.keys import NamePart, date_key, defective_values, loose_date_key, name_part
 
 Names = tuple[NamePart | None, NamePart | None]  # (given, family)
 
@@ -162,17 +162,30 @@ class DateComparison(Comparison):
     """A date: ``exact``, ``swapped`` (day and month), ``close`` (one typo, or the year
     off by one), ``else``.
 
+    A date set aside as a field issue (``defective``: ``19890231``, ``1989-31-02``) is read
+    by its digits (:func:`~mdm.keys.loose_date_key`): an impossible date is usually a typo
+    or a swap of a real one, and those levels are what it reaches.
+
     >>> dob = DateComparison("birth_date")
     >>> [dob.level(dob.extract({"birth_date": "1985-03-12"}), dob.extract({"birth_date": d}))
     ...  for d in ("1985-03-12", "1985-12-03", "1986-03-12", "1958-03-12", "1990-01-01")]
     [1, 2, 3, 3, 4]
+    >>> dob.level(dob.extract({"birth_date": "1989-02-21"}),
+    ...           dob.extract({"defective": {"birth_date": ["19890231"]}}))
+    3
     """
 
     kind = "DateComparison"
     levels = ("exact", "swapped", "close", "else")
 
     def extract(self, record: Record) -> str | None:
-        return date_key(record.get(self.field))
+        key = date_key(record.get(self.field))
+        if key is not None:
+            return key
+        for value in defective_values(record, self.field):  # set aside: evidence only
+            if (loose := loose_date_key(value)) is not None:
+                return loose
+        return None
 
     def level(self, a: str | None, b: str | None) -> int:
         if a is None or b is None:

@@ -23,12 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.customer import E164, EMAIL
+from core.customer import DEFECTIVE, E164, EMAIL
 from core.errors import Problem
 from core.settings import FIELD_POLICY_FIELDS
-
-#: Flat key holding ``{field: [values set aside]}``; never a golden field.
-DEFECTIVE = "defective"
 
 #: Problems on these fields mean the record cannot be staged at all: no source id,
 #: nothing that identifies anybody, or a record-wide failure.

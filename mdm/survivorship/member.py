@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.customer import DEFECTIVE
+
 #: Fields that are bookkeeping, not customer data: ``defective`` holds the values set aside
 #: as field issues (evidence for matching, never a golden value).
-SKIPPED = frozenset({"source_id", "defective"})
+SKIPPED = frozenset({"source_id", DEFECTIVE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,3 +211,23 @@ def test_what_the_reader_could_not_read_is_a_field_issue_of_a_kept_record() -> N
     assert [(i.field, i.check, i.reason) for i in item.field_issues] == [
         ("phone", "reader", unread.reason)
     ]
+
+
+def test_a_shared_unassigned_phone_joins_its_person_s_golden_record_and_stays_out_of_it(
+    store_url: str, tmp_path: Path
+) -> None:
+    rows = [
+        {"source_id": "1", "full_name": "Li Na", "phone": UNASSIGNED, "city": "Shanghai"},
+        {"source_id": "2", "full_name": "Li Na", "phone": "+1-598-261-8470", "city": "Shanghai"},
+        {"source_id": "3", "full_name": "Li Na", "phone": "+1 598 261 9999", "city": "Shanghai"},
+    ]
+    config = csv_config(store_url, write_csv(tmp_path / "crm.csv", rows))
+
+    result = sync(config)
+
+    assert result.ok, result.problems
+    assert result.ledger.total("with_field_issues") == 3
+    golden_of = {x.source_id: x.golden_id for x in table(config, xref)}
+    assert golden_of["1"] == golden_of["2"] != golden_of["3"]  # the same number, one person
+    joined = next(g.record for g in table(config, golden_record) if g.golden_id == golden_of["1"])
+    assert not joined.get("phone") and not joined.get("phones")  # never a golden phone
