@@ -1,6 +1,14 @@
 """Dirty customer records with known truth, CJK-heavy, for the matching benchmarks.
 
     python bench/er_data.py 100000 out.csv     # writes out.csv and out.truth.csv
+    python bench/er_data.py 10000 out.csv --dirty-fields 0.15 --seed 11
+
+``--dirty-fields SHARE`` gives about that share of the records one defective field of the
+kinds that used to cost a customer: a phone number in a range no carrier holds (a
+person's own number, so every copy of that person carries it, in varied spellings:
+``+1 598 …``, ``1-496-…``, ``0086 144 …``), a phone with a digit dropped or doubled, an
+impossible birth date (31 February, a day/month swap past twelve, written compact or with
+dots), or a malformed email (``@@``, no top-level domain, doubled dots, a space, no ``@``).
 
 Each generated person appears one or more times. A copy may be written in simplified
 or traditional characters, in pinyin given-first ("Wei Zhang") or family-first
@@ -12,14 +20,15 @@ very common names (张伟, 王芳, John Smith) are over-represented on purpose.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from pypinyin import Style, lazy_pinyin
 
 COLUMNS = [
@@ -123,10 +132,18 @@ def _pinyin(text: str) -> str:
 class Generator:
     """Deterministic for a seed: ``Generator(seed).records(n)`` yields (record, person id)."""
 
-    def __init__(self, seed: int = 7) -> None:
+    def __init__(self, seed: int = 7, dirty_fields: float = 0.0) -> None:
+        if not 0.0 <= dirty_fields < 1.0:
+            raise ValueError(f"--dirty-fields: a share from 0 to below 1, got {dirty_fields}")
         self.rng = random.Random(seed)
         self.next_pid = 0
         self.used_mobiles: set[str] = set()
+        self.dirty_fields = dirty_fields
+        # Defects draw from their own stream: the same seed gives the same people and copies
+        # with and without them, so a dirty set compares with its clean twin.
+        self.defect_rng = random.Random(seed * 7919 + 1)
+        self.unassigned: dict[int, str] = {}  # person id → their number in an unassigned range
+        self.defects: dict[str, int] = {}
 
     def _name(self, chinese: bool) -> tuple[str, str]:
         r = self.rng
@@ -239,11 +256,102 @@ class Generator:
         """Yield ``count`` raw flat records with the id of the person each one is."""
         made = 0
         for person in self.people(count, cjk_share):
+            # About a third of the defects: the person's own number is in an unassigned range.
+            if self.dirty_fields and self.defect_rng.random() < self.dirty_fields / 3:
+                self.unassigned[person.pid] = self._unassigned_number(person.chinese)
             for copy in range(self.copies(person)):
                 if made >= count:
                     return
                 made += 1
-                yield self.dirty(person, f"S{made:07d}", clean=copy == 0), person.pid
+                record = self.dirty(person, f"S{made:07d}", clean=copy == 0)
+                yield self.defective(person, record), person.pid
+
+    # ---- defective fields (--dirty-fields) -----------------------------------------------
+
+    def _unassigned_number(self, chinese: bool) -> str:
+        """Digits of a plausible length that libphonenumber calls unassigned (checked)."""
+        r = self.defect_rng
+        while True:
+            if chinese:
+                number = f"+86{r.choice(['144', '140', '174'])}{r.randrange(10**8):08d}"
+            else:
+                area = r.choice(["598", "496", "372", "455", "532"])
+                number = f"+1{area}{r.randrange(2, 10)}{r.randrange(10**6):06d}"
+            parsed = phonenumbers.parse(number, None)
+            if phonenumbers.is_possible_number(parsed) and not phonenumbers.is_valid_number(parsed):
+                return number
+
+    def _spell_unassigned(self, number: str) -> str:
+        r = self.defect_rng
+        country = "86" if number.startswith("+86") else "1"
+        rest = number[1 + len(country) :]
+        style = r.random()
+        if style < 0.3:
+            return f"+{country} {rest[:3]} {rest[3:6]} {rest[6:]}"
+        if style < 0.55:
+            return f"{country}-{rest[:3]}-{rest[3:6]}-{rest[6:]}"
+        if style < 0.8:
+            return f"00{country} {rest[:3]} {rest[3:7]} {rest[7:]}"
+        return number
+
+    def defective(self, p: Person, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with its person's unassigned number, or one defective field by chance."""
+        r = self.defect_rng
+        if p.pid in self.unassigned:
+            if record.get("phone") is not None or r.random() < 0.5:
+                record["phone"] = self._spell_unassigned(self.unassigned[p.pid])
+                self._count("phone_unassigned")
+            return record
+        if not self.dirty_fields or r.random() >= self.dirty_fields * 0.75:
+            return record
+        kind = r.choice(["phone", "birth_date", "birth_date", "email", "email"])
+        if kind == "phone" and record.get("phone"):
+            digits = str(record["phone"])
+            i = r.randrange(4, len(digits) - 1)
+            record["phone"] = (
+                digits[:i] + digits[i + 1 :] if r.random() < 0.5 else digits[:i] + "0" + digits[i:]
+            )
+            self._count("phone_length")
+        elif kind == "birth_date":
+            record["birth_date"] = self._impossible_date(p)
+        elif p.email:
+            record["email"] = self._malformed_email(p.email)
+        return record
+
+    def _impossible_date(self, p: Person) -> str:
+        r = self.defect_rng
+        year, month, day = p.birth
+        roll = r.random()
+        if roll < 0.35:  # a day the month does not have
+            self._count("date_impossible_day")
+            month = r.choice([2, 4, 6, 9, 11])
+            day = r.choice([30, 31]) if month == 2 else 31
+            return r.choice(
+                [f"{year:04d}{month:02d}{day:02d}", f"{year:04d}-{month:02d}-{day:02d}"]
+            )
+        self._count("date_swapped")  # day and month swapped, which no month allows past 12
+        day = day if day > 12 else day + 12
+        if r.random() < 0.5:
+            return f"{year:04d}-{day:02d}-{month:02d}"
+        return f"{month:02d}.{day:02d}.{year:04d}"
+
+    def _malformed_email(self, email: str) -> str:
+        r = self.defect_rng
+        local, _, domain = email.partition("@")
+        kind = r.choice(["double_at", "no_tld", "double_dot", "space", "no_at"])
+        self._count(f"email_{kind}")
+        if kind == "double_at":
+            return f"{local}@@{domain}"
+        if kind == "no_tld":
+            return f"{local}@{domain.rsplit('.', 1)[0]}"
+        if kind == "double_dot":
+            return f"{local}@{domain.replace('.', '..', 1)}"
+        if kind == "space":
+            return f"{local} @{domain}"
+        return f"{local}{domain}"
+
+    def _count(self, kind: str) -> None:
+        self.defects[kind] = self.defects.get(kind, 0) + 1
 
     # ---- noise ---------------------------------------------------------------------------
 
@@ -385,24 +493,45 @@ class Generator:
 
 
 def generate(
-    count: int, seed: int = 7, cjk_share: float = 0.6
+    count: int, seed: int = 7, cjk_share: float = 0.6, dirty_fields: float = 0.0
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """``count`` raw records and the person id of each."""
     records, truth = [], []
-    for record, pid in Generator(seed).records(count, cjk_share):
+    for record, pid in Generator(seed, dirty_fields).records(count, cjk_share):
         records.append(record)
         truth.append(pid)
     return records, truth
 
 
 def main() -> None:
-    count, out = int(sys.argv[1]), Path(sys.argv[2])
-    print(f"{write(count, out)} records → {out}")
+    parser = argparse.ArgumentParser(description="Generated customers with known truth.")
+    parser.add_argument("count", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--dirty-fields",
+        type=float,
+        default=0.0,
+        help="share of records given one defective field (unassigned phone, impossible "
+        "birth date, malformed email)",
+    )
+    args = parser.parse_args()
+    generator = Generator(args.seed, args.dirty_fields)
+    written = write(args.count, args.out, generator)
+    defects = sum(generator.defects.values())
+    print(f"{written} records → {args.out}")
+    if defects:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(generator.defects.items()))
+        print(f"{defects} defective fields ({defects / written:.1%}): {kinds}")
 
 
-def write(count: int, out: Path) -> int:
+def write(count: int, out: Path, generator: Generator | None = None) -> int:
     """Write ``count`` records to ``out`` (canonical columns) and the truth beside it."""
-    records, truth = generate(count)
+    generator = generator or Generator()
+    records, truth = [], []
+    for record, pid in generator.records(count):
+        records.append(record)
+        truth.append(pid)
     with out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, COLUMNS)
         writer.writeheader()
