@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from store_helpers import csv_config, table, write_csv  # type: ignore[import-not-found]
 
 from core.errors import ConfigError
-from core.store.tables import golden_record, metadata, steward_action, xref
+from core.settings import QualitySettings
+from core.store.tables import field_issue, golden_record, metadata, steward_action, xref
 from crmhub.cli import main
 from mdm import SurvivorshipPolicy
 from pipeline.change_feed import change_page
@@ -33,7 +34,7 @@ LENA_AGAIN = {
     "email": "Lena.Kraus@Example.de",
     "phone": "+49 (171) 555-0123",
 }
-LENA_BROKEN = {**LENA, "source_id": "3", "birth_date": "31.02.1990"}  # quarantined
+LENA_BROKEN = {**LENA, "source_id": "3", "birth_date": "31.02.1990"}  # quarantined by policy
 BEN = {"source_id": "4", "full_name": "Ben Wagner", "email": "ben@example.de", "city": "Kiel"}
 # Traces of Lena that must not survive, however they are spelled.
 TRACES = ("lena.kraus@example.de", "+491715550123", "1715550123", "lena kraus", "kraus")
@@ -59,7 +60,9 @@ def golden_of(config, source_id: str) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def synced(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     path = write_csv(tmp_path / "crm.csv", [LENA, LENA_AGAIN, LENA_BROKEN, BEN])
-    config = csv_config(store_url, path)
+    config = csv_config(store_url, path)  # a team that holds records with bad dates back:
+    quality = QualitySettings(field_policy={"birth_date": "quarantine"})
+    config = config.model_copy(update={"quality": quality})
     result = sync(config)
     assert result.ok, result.problems
     assert result.ledger.total("quarantined") == 1
@@ -118,6 +121,19 @@ def test_a_new_sync_of_the_same_data_does_not_bring_the_person_back(synced) -> N
     for trace in TRACES:
         assert trace not in text, trace
     assert sync(config).ok  # and the run after that
+
+
+def test_forgetting_erases_the_field_issues_of_her_kept_records(
+    store_url: str, tmp_path: Path
+) -> None:
+    config = csv_config(store_url, write_csv(tmp_path / "crm.csv", [LENA, LENA_BROKEN, BEN]))
+    assert sync(config).ledger.total("with_field_issues") == 1  # the date is set aside
+    assert [r.source_id for r in table(config, field_issue)] == ["3"]
+
+    result = forget(open_store(config), ForgetRequest(email="lena.kraus@example.de"), actor="dpo")
+
+    assert result.source_records == 2
+    assert table(config, field_issue) == []
 
 
 def test_forgetting_a_merged_golden_id_erases_the_alias_too(store_url: str, tmp_path: Path) -> None:
