@@ -103,7 +103,7 @@ def test_retry_after_fixing_the_mapping_stages_the_records(
     code, out, _ = run(capsys, "quarantine", "retry", "-c", str(hub))
     assert (code, out.strip()) == (
         0,
-        "nothing to retry: no open quarantine entries for those sources",
+        "nothing to retry: no open quarantine entries or field issues for those sources",
     )
     assert "0 open entries" in run(capsys, "quarantine", "list", "-c", str(hub))[1]
 

@@ -33,7 +33,7 @@ LENA = {
     "phone": "+49 171 5550123",
     "city": "Leipzig",
 }
-LENA_BROKEN = {**LENA, "source_id": "3", "birth_date": "31.02.1990"}  # quarantined
+LENA_BROKEN = {**LENA, "source_id": "3", "birth_date": "31.02.1990"}  # quarantined by policy
 BEN = {"source_id": "4", "full_name": "Ben Wagner", "email": "ben@example.de", "city": "Kiel"}
 TRACES = (b"lena.kraus@example.de", b"lena kraus", b"kraus", b"5550123")
 
@@ -48,7 +48,8 @@ def _hub(tmp_path: Path, store_url: str) -> Path:
     config = tmp_path / "hub.yaml"
     config.write_text(
         f"store: {store_url}\nsources:\n"
-        f"  - {{name: crm, kind: spreadsheet, connection: {{path: {data}}}}}\n",
+        f"  - {{name: crm, kind: spreadsheet, connection: {{path: {data}}}}}\n"
+        "quality: {field_policy: {birth_date: quarantine}}\n",
         encoding="utf-8",
     )
     assert sync(load_config(config)).ok
