@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from core.customer import DEFECTIVE
 from core.records import RawRecord
 from core.store import UnitOfWork
 from pipeline.erased_filter import drop_erased
@@ -100,6 +101,8 @@ def stage_batch(
                 continue
             column = "staged" if state.changed_run_id == run_id else "unchanged"
             setattr(counts, column, getattr(counts, column) - 1)
+            if column == "staged" and DEFECTIVE in (copy.record or {}):
+                counts.with_field_issues -= 1  # the superseded copy carried field issues
             counts.quarantined += 1
             superseded.append(_superseded_row(copy, raw.line, run_id, at))
         counts.read += 1

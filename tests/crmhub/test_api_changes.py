@@ -86,24 +86,24 @@ def all_seqs(api: Api) -> list[int]:
 def test_a_client_polling_from_zero_rebuilds_exactly_the_active_records(api: Api) -> None:
     client = FeedClient(api, page_size=7)
     client.poll()
-    assert client.records == active_versions(api) and len(client.records) == 24
+    assert client.records == active_versions(api) and len(client.records) == 25
 
     engine = open_store(api.config)
     anna, john = api.golden_of("crm", "C1003"), api.golden_of("crm", "C1004")
     survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     client.poll()
-    assert client.records == active_versions(api) and len(client.records) == 23
+    assert client.records == active_versions(api) and len(client.records) == 24
 
     moved = "C1004" if survivor == anna else "C1003"
     unmerge(engine, survivor, f"crm:{moved}", policy=POLICY, actor="test")
     client.poll()
-    assert client.records == active_versions(api) and len(client.records) == 24
+    assert client.records == active_versions(api) and len(client.records) == 25
 
     emma = api.golden_of("crm", "C1011")
     rewrite_crm(api.config, drop="C1011", change=("C1012", "南京", "苏州"))
     assert sync(api.config).ok
     client.poll()
-    assert client.records == active_versions(api) and len(client.records) == 23
+    assert client.records == active_versions(api) and len(client.records) == 24
     assert emma not in client.records
     assert api.get(f"/customers/{emma}").status_code == 410
 
@@ -111,7 +111,7 @@ def test_a_client_polling_from_zero_rebuilds_exactly_the_active_records(api: Api
     forget(engine, ForgetRequest(golden_id=erased), actor="test")
     assert sync(api.config).ok  # the erased person's rows are read again and dropped
     client.poll()
-    assert client.records == active_versions(api) and len(client.records) == 22
+    assert client.records == active_versions(api) and len(client.records) == 23
     assert erased not in client.records
     assert api.get(f"/customers/{erased}").status_code == 410
 
@@ -124,7 +124,7 @@ def test_a_client_polling_from_zero_rebuilds_exactly_the_active_records(api: Api
 def test_the_feed_pages_and_reports_its_head(api: Api) -> None:
     first = api.get("/changes", params={"limit": 5}).json()
     assert [e["seq"] for e in first["events"]] == [1, 2, 3, 4, 5]
-    assert first["next_since"] == 5 and first["more"] and first["last_seq"] == 24
+    assert first["next_since"] == 5 and first["more"] and first["last_seq"] == 25
     assert first["events"][0]["kind"] == "create"
     beyond = api.get("/changes", params={"since": 10**12}).json()
     assert beyond["events"] == [] and beyond["next_since"] == 10**12 and not beyond["more"]
@@ -143,7 +143,7 @@ def _event(golden_id: str) -> dict:  # type: ignore[type-arg]
     }
 
 
-@pytest.mark.postgres
+pytest.mark.postgres
 def test_on_postgresql_a_reader_never_skips_an_event_still_being_committed(
     pg_url: str,
     tmp_path: Path,
@@ -162,15 +162,15 @@ def test_on_postgresql_a_reader_never_skips_an_event_still_being_committed(
     committer = threading.Timer(0.5, slow_tx.commit)
     committer.start()
     started = time.monotonic()
-    page = api.get("/changes", params={"since": 24}).json()
+    page = api.get("/changes", params={"since": 25}).json()
     committer.join()
     slow.close()
     writer.dispose()
-    assert [e["seq"] for e in page["events"]] == [25, 26]
+    assert [e["seq"] for e in page["events"]] == [26, 27]
     assert time.monotonic() - started >= 0.4  # it waited for the slow writer
 
 
-@pytest.mark.postgres
+pytest.mark.postgres
 def test_on_postgresql_a_writer_holding_the_feed_too_long_gives_503(
     pg_url: str,
     tmp_path: Path,
@@ -185,9 +185,9 @@ def test_on_postgresql_a_writer_holding_the_feed_too_long_gives_503(
     with writer.connect() as slow:
         slow.begin()
         slow.execute(sa.insert(change_event), [_event("GX")])
-        answer = api.get("/changes", params={"since": 24})
+        answer = api.get("/changes", params={"since": 25})
         slow.rollback()
     writer.dispose()
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "1" and answer.json()["error"] == "busy"
-    assert api.get("/changes", params={"since": 24}).json()["events"] == []
+    assert api.get("/changes", params={"since": 25}).json()["events"] == []

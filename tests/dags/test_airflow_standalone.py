@@ -103,5 +103,5 @@ def test_crm_sync_succeeds_under_airflow_standalone(tmp_path: Path) -> None:
             os.killpg(server.pid, signal.SIGKILL)
     engine = sa.create_engine(f"sqlite:///{hub / 'crmhub.db'}")
     with engine.connect() as c:
-        assert c.execute(sa.text("SELECT count(*) FROM golden_record")).scalar() == 24
+        assert c.execute(sa.text("SELECT count(*) FROM golden_record")).scalar() == 25
     engine.dispose()

@@ -74,7 +74,7 @@ def test_crm_sync_runs_end_to_end_on_sqlite(dagbag: DagBag, hub: Path) -> None:
     dag_run = dagbag.get_dag("crm_sync").test(run_conf=sync_conf(hub))
     assert dag_run.state == DagRunState.SUCCESS
     (crmhub_run,) = store_rows(hub, run)
-    assert (crmhub_run.status, crmhub_run.golden_created) == ("succeeded", 24)
+    assert (crmhub_run.status, crmhub_run.golden_created) == ("succeeded", 25)
     assert crmhub_run.external_key.startswith("airflow:crm_sync:")
     summary = dag_run.get_task_instance("report").xcom_pull(task_ids="report")
     reports = hub.parent / "reports"

@@ -45,13 +45,13 @@ def test_a_backup_restores_into_an_empty_store_with_identical_counts_and_checksu
     store_url: str,  # type: ignore[no-untyped-def]
 ) -> None:
     backup = create_backup(synced)
-    assert backup.tables["source_record"]["rows"] == 34
-    assert backup.tables["golden_record"]["rows"] == 24
+    assert backup.tables["source_record"]["rows"] == 35
+    assert backup.tables["golden_record"]["rows"] == 25
     restored = restore_backup(backup.path, store_url)  # raises if any table differs
     assert restored.rows == backup.rows > 0
     engine = sa.create_engine(store_url)
     with engine.connect() as c:
-        assert c.execute(sa.select(sa.func.count()).select_from(source_record)).scalar() == 34
+        assert c.execute(sa.select(sa.func.count()).select_from(source_record)).scalar() == 35
     engine.dispose()
 
 

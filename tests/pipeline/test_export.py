@@ -61,7 +61,7 @@ def test_csv_has_one_row_per_active_record_with_its_fields(hub: HubConfig) -> No
     text, count = text_export(hub, "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     active = {g: r for g, r in goldens(hub).items() if r.status == "active"}
-    assert count == len(rows) == len(active) == 24
+    assert count == len(rows) == len(active) == 25
     assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [r["golden_id"] for r in rows] == sorted(active)
     for row in rows:
@@ -76,7 +76,7 @@ def test_jsonl_carries_whole_records_and_provenance_on_request(hub: HubConfig) -
     with_sources, count = text_export(hub, "jsonl", provenance=True)
     active = {g: r for g, r in goldens(hub).items() if r.status == "active"}
     items = [json.loads(line) for line in with_sources.splitlines()]
-    assert count == len(items) == 24
+    assert count == len(items) == 25
     for item in items:
         stored = active[item["golden_id"]]
         assert item["record"] == stored.record and item["provenance"] == stored.provenance
@@ -106,7 +106,7 @@ def test_parquet_has_the_fixed_schema_in_row_groups(
         result = export_golden(open_store(hub), out, "parquet", provenance=True)
     parquet = pq.ParquetFile(path)
     assert parquet.schema_arrow == parquet_schema(provenance=True)
-    assert parquet.metadata.num_rows == result.count == 24
+    assert parquet.metadata.num_rows == result.count == 25
     assert parquet.metadata.num_row_groups == 5  # 5+5+5+5+1
     table = parquet.read()
     text, _ = text_export(hub, "csv", provenance=True)
@@ -168,10 +168,10 @@ def test_the_export_command_refuses_parquet_on_stdout_and_names_the_next_since(
     assert "parquet is binary" in capsys.readouterr().err
     target = tmp_path / "g.parquet"
     assert main(["golden", "export", "-f", "parquet", "-o", str(target), "-c", str(config)]) == 0
-    assert "24 golden records written" in capsys.readouterr().err
-    assert pq.read_metadata(target).num_rows == 24
-    assert main(["golden", "export", "-f", "jsonl", "--since", "24", "-c", str(config)]) == 0
+    assert "25 golden records written" in capsys.readouterr().err
+    assert pq.read_metadata(target).num_rows == 25
+    assert main(["golden", "export", "-f", "jsonl", "--since", "25", "-c", str(config)]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and "next time: --since 24" in err
+    assert out == "" and "next time: --since 25" in err
     assert main(["golden", "export", "-f", "xml", "-c", str(config)]) == 2
     assert "csv, jsonl, parquet" in capsys.readouterr().err
