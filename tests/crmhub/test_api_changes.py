@@ -143,7 +143,7 @@ def _event(golden_id: str) -> dict:  # type: ignore[type-arg]
     }
 
 
-pytest.mark.postgres
+@pytest.mark.postgres
 def test_on_postgresql_a_reader_never_skips_an_event_still_being_committed(
     pg_url: str,
     tmp_path: Path,
@@ -170,7 +170,7 @@ def test_on_postgresql_a_reader_never_skips_an_event_still_being_committed(
     assert time.monotonic() - started >= 0.4  # it waited for the slow writer
 
 
-pytest.mark.postgres
+@pytest.mark.postgres
 def test_on_postgresql_a_writer_holding_the_feed_too_long_gives_503(
     pg_url: str,
     tmp_path: Path,
