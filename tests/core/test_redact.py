@@ -56,4 +56,5 @@ HOSTILE_URLS = {
 @pytest.mark.parametrize("shape", sorted(HOSTILE_URLS))
 def test_a_long_url_is_redacted_in_linear_time(shape: str, size: int) -> None:
     text = HOSTILE_URLS[shape](size)
-    assert _worst_of_best(redact, text) < 0.05
+    # linear: ~20 ms at 1 MB on a quiet core; the quadratic version took 15 s at 60 KB
+    assert _worst_of_best(redact, text) < 1.0

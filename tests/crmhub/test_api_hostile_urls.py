@@ -96,4 +96,4 @@ def test_the_access_log_filter_is_linear_in_the_url(size: int) -> None:
     for text in (f"GET /customers?q={'a' * size}", f"GET /x?a={'a@' * (size // 2)}"):
         start = time.perf_counter()
         _clean(text)
-        assert time.perf_counter() - start < 0.5  # quadratic took minutes at 1 MB
+        assert time.perf_counter() - start < 2.0  # quadratic took minutes at 1 MB
