@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import IO, Any, Literal
 
@@ -45,19 +45,8 @@ class FieldIssueEntry:
 
     @classmethod
     def from_row(cls, row: Any) -> FieldIssueEntry:
-        return cls(
-            source=row.source,
-            source_id=row.source_id,
-            stream=row.stream,
-            line=row.line,
-            field=row.field,
-            value=row.value,
-            reason=row.reason,
-            check=row.check,
-            first_run_id=row.first_run_id,
-            seen_run_id=row.seen_run_id,
-            seen_at=row.seen_at,
-        )
+        """The entry of a ``field_issue`` row: its columns carry the fields' names."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "seen_at": self.seen_at.isoformat()}

@@ -6,26 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
-from core.errors import InputFileError
-from core.records import RawRecord
+from tests.support.spreadsheet_reads import read, refusal
 
 MIB = 1 << 20
 COMMON_HANZI = "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"  # noqa: E501
-
-
-def read(path: Path, **settings: object) -> list[RawRecord]:
-    return list(
-        SpreadsheetStream("crm", SpreadsheetSettings(path=str(path), **settings)).read(None)
-    )
-
-
-def refusal(path: Path, **settings: object) -> InputFileError:
-    with pytest.raises(InputFileError) as caught:
-        read(path, **settings)
-    assert caught.value.exit_code == 2
-    return caught.value
 
 
 def utf8_rows(start: int, count: int) -> bytes:

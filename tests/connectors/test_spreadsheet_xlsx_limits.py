@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
-from core.errors import InputFileError, Problem
-from core.records import RawRecord
+from core.errors import Problem
+from tests.support.spreadsheet_reads import read, refusal
 from tests.support.xlsx_files import (
     SHEET_PART,
     add_shared_strings,
@@ -23,19 +22,6 @@ from tests.support.xlsx_files import (
 )
 
 MIB = 1 << 20
-
-
-def read(path: Path, **settings: object) -> list[RawRecord]:
-    return list(
-        SpreadsheetStream("crm", SpreadsheetSettings(path=str(path), **settings)).read(None)
-    )
-
-
-def refusal(path: Path, **settings: object) -> InputFileError:
-    with pytest.raises(InputFileError) as caught:
-        read(path, **settings)
-    assert caught.value.exit_code == 2
-    return caught.value
 
 
 def formula_workbook(tmp_path: Path) -> Path:
