@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_the_repository_has_yaml_files_to_check() -> None:
 def test_every_yaml_file_in_the_repository_validates(path: Path) -> None:
     if path.name == "hub.yaml" or path.parent.name == "configs":
         load_config(path)
-    elif path.name == "docker-compose.yml":
+    elif re.fullmatch(r"docker-compose(\.\w+)?\.yml", path.name):
         checked = subprocess.run(
             [
                 str(Path(sys.executable).with_name("check-jsonschema")),
