@@ -134,20 +134,40 @@ class Model:
         self, a: Prepared, b: Prepared, frequencies: TermFrequencies | None = None
     ) -> PairScore:
         """Score two prepared records, keeping every field's level, weight and TF part."""
+        return self.explain(self.levels(a, b), a, b, frequencies)
+
+    def explain(
+        self,
+        levels: Sequence[int],
+        a: Prepared,
+        b: Prepared,
+        frequencies: TermFrequencies | None = None,
+    ) -> PairScore:
+        """The score of two prepared records whose ``levels`` are known (a row of
+        :meth:`mdm.scoring.PairScorer.levels`): every field's level, weight and TF part.
+        The total is summed in :meth:`total_weight`'s order, so it is the same float."""
         frequencies = frequencies or self.frequencies
         prior = self._prior_bits  # type: ignore[attr-defined]
+        total = prior
         parts = []
-        levels = []
-        for comparison, weights, x, y in zip(self.comparisons, self._weights, a, b, strict=True):  # type: ignore[attr-defined]
-            level = 0 if x is None or y is None else comparison.level(x, y)
-            levels.append(level)
+        for comparison, weights, level, x, y in zip(
+            self.comparisons,
+            self._weights,  # type: ignore[attr-defined]
+            levels,
+            a,
+            b,
+            strict=True,
+        ):
+            level = int(level)
             if level == 0:
                 parts.append(FieldComparison(comparison.name, "null", 0.0))
                 continue
+            total += weights[level]
             adjustment = 0.0
             if level in comparison.tf_levels:
                 value = comparison.tf_value(x, y)
                 adjustment = frequencies.least_adjustment(comparison.tf_tables, value)
+                total += adjustment
             parts.append(
                 FieldComparison(
                     comparison.name,
@@ -157,8 +177,7 @@ class Model:
                     note=comparison.note(x, y),
                 )
             )
-        total = prior + sum(p.total for p in parts)
-        guard = first_cap(self._guards, levels, total)  # type: ignore[attr-defined]
+        guard = first_cap(self._guards, [int(x) for x in levels], total)  # type: ignore[attr-defined]
         if guard is not None:
             parts.append(FieldComparison("guard", guard.name, guard.cap - total, note=guard.reason))
             total = guard.cap

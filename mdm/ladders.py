@@ -1,0 +1,521 @@
+"""Comparison levels for whole arrays of candidate pairs, one ladder per comparison kind.
+
+A ladder encodes one comparison's extracted values of many records into column arrays
+(:mod:`mdm.columns`) once, then answers, for arrays of left and right record positions,
+the level every pair reaches — the same level :meth:`Comparison.level` gives for the pair,
+which ``tests/mdm/test_vector_levels.py`` checks on generated dirty records. It also names
+the value whose frequency adjusts an agreeing pair (:meth:`Comparison.tf_value`) as a code
+into ``tf_vocabulary``.
+
+A comparison of a kind without a ladder of its own (a project's own subclass) is computed
+with its own ``level`` once per distinct pair of values (:class:`ValuePairLadder`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from mdm.columns import (
+    MISSING,
+    as_vocabulary,
+    encode,
+    encode_sets,
+    pairwise,
+    shares_any,
+    smallest_shared,
+    vocabulary_of,
+)
+from mdm.comparisons import (
+    Comparison,
+    DamerauLevenshteinAtThresholds,
+    ExactMatch,
+    JaroWinklerAtThresholds,
+)
+from mdm.contact import AddressComparison, EmailComparison, PhoneComparison, _distinctive, _local
+from mdm.keys import is_landline
+from mdm.person import DateComparison, NameComparison
+
+LEVEL = np.int8
+
+
+class Ladder(Protocol):
+    """One comparison's values of many records, ready for pair arrays."""
+
+    tf_vocabulary: np.ndarray
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        """The level of every pair ``(left[k], right[k])`` (record positions)."""
+        ...
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The code (into ``tf_vocabulary``) of each pair's agreeing value; ``-1``: none.
+        Only asked for pairs at a level that takes a TF adjustment."""
+        ...
+
+
+def ladder_for(comparison: Comparison, values: Sequence[Any]) -> Ladder:
+    """The ladder of ``comparison`` over the extracted ``values`` of many records.
+
+    >>> from mdm.comparisons import JaroWinklerAtThresholds
+    >>> city = JaroWinklerAtThresholds("city", (0.92,))
+    >>> ladder = ladder_for(city, ["hamburg", "hamburgh", None, "berlin"])
+    >>> ladder.levels(np.array([0, 0, 0, 1]), np.array([1, 2, 3, 1])).tolist()
+    [2, 0, 3, 1]
+    """
+    kind = type(comparison)
+    if kind is NameComparison:
+        return NameLadder(comparison, values)  # type: ignore[arg-type]
+    if kind is DateComparison and all(_eight_digits(v) for v in values):
+        return DateLadder(values)
+    if kind is EmailComparison:
+        return EmailLadder(values)
+    if kind is PhoneComparison:
+        return PhoneLadder(values)
+    if kind is AddressComparison:
+        return AddressLadder(values)
+    if kind is JaroWinklerAtThresholds:
+        return JaroWinklerLadder(comparison, values)  # type: ignore[arg-type]
+    if kind is DamerauLevenshteinAtThresholds:
+        return EditDistanceLadder(comparison, values)  # type: ignore[arg-type]
+    if kind is ExactMatch:
+        return ExactLadder(values)
+    return ValuePairLadder(comparison, values)
+
+
+def _eight_digits(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and len(value) == 8 and value.isdigit())
+
+
+def _nulls(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a < 0) | (b < 0)
+
+
+class ExactLadder:
+    """``exact`` or ``else``, by code."""
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        column = encode(values)
+        self.codes = column.codes
+        self.tf_vocabulary = column.vocabulary
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        a, b = self.codes[left], self.codes[right]
+        found = np.where(a == b, 1, 2).astype(LEVEL)
+        found[_nulls(a, b)] = 0
+        return found
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self.codes[left]
+
+
+class JaroWinklerLadder(ExactLadder):
+    """Exact, then one level per Jaro-Winkler threshold (``cpdist`` on distinct pairs)."""
+
+    def __init__(self, comparison: JaroWinklerAtThresholds, values: Sequence[str | None]) -> None:
+        super().__init__(values)
+        self.thresholds = comparison.thresholds
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        found = super().levels(left, right)
+        rest = np.flatnonzero(found == 2)
+        similarity = pairwise(
+            JaroWinkler.similarity,
+            self.codes[left[rest]],
+            self.codes[right[rest]],
+            self.tf_vocabulary,
+            dtype=np.float64,
+            workers=workers,
+            score_cutoff=self.thresholds[-1],
+        )
+        reached = np.full(len(rest), len(self.thresholds) + 2, dtype=LEVEL)
+        for index in range(len(self.thresholds) + 1, 1, -1):  # lowest threshold first
+            reached[similarity >= self.thresholds[index - 2]] = index
+        found[rest] = reached
+        return found
+
+
+class EditDistanceLadder(ExactLadder):
+    """Exact, then one level per edit distance (``cpdist`` with OSA on distinct pairs)."""
+
+    def __init__(
+        self, comparison: DamerauLevenshteinAtThresholds, values: Sequence[str | None]
+    ) -> None:
+        super().__init__(values)
+        self.distances = comparison.distances
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        found = super().levels(left, right)
+        rest = np.flatnonzero(found == 2)
+        distance = pairwise(
+            OSA.distance,
+            self.codes[left[rest]],
+            self.codes[right[rest]],
+            self.tf_vocabulary,
+            dtype=np.int32,
+            workers=workers,
+            score_cutoff=self.distances[-1],
+        )
+        reached = np.full(len(rest), len(self.distances) + 2, dtype=LEVEL)
+        for index in range(len(self.distances) + 1, 1, -1):  # largest distance first
+            reached[distance <= self.distances[index - 2]] = index
+        found[rest] = reached
+        return found
+
+
+class DateLadder(ExactLadder):
+    """Eight-digit dates: exact, day/month swapped, one typo or the year off by one, else.
+
+    Two eight-digit strings are one edit apart (OSA) when one digit differs, or two
+    neighbouring digits are swapped: both are read off the digit matrix."""
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        super().__init__(values)
+        words = self.tf_vocabulary.tolist()
+        digits = np.array([[ord(c) - 48 for c in w] for w in words], dtype=np.int8)
+        self.digits = digits.reshape(len(words), 8)
+        weights = np.array([1000, 100, 10, 1], dtype=np.int32)
+        self.year = self.digits[:, :4].astype(np.int32) @ weights
+        self.month = self.digits[:, 4:6].astype(np.int32) @ weights[2:]
+        self.day = self.digits[:, 6:8].astype(np.int32) @ weights[2:]
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        found = super().levels(left, right)
+        rest = np.flatnonzero(found == 2)
+        a, b = self.codes[left[rest]], self.codes[right[rest]]
+        same_year = self.year[a] == self.year[b]
+        swapped = same_year & (self.month[a] == self.day[b]) & (self.day[a] == self.month[b])
+        da, db = self.digits[a], self.digits[b]
+        differ = da != db
+        count = differ.sum(axis=1)
+        neighbours = (
+            differ[:, :-1] & differ[:, 1:] & (da[:, :-1] == db[:, 1:]) & (da[:, 1:] == db[:, :-1])
+        ).any(axis=1)
+        one_edit = (count <= 1) | ((count == 2) & neighbours)
+        same_day = (self.month[a] == self.month[b]) & (self.day[a] == self.day[b])
+        year_off = same_day & (np.abs(self.year[a] - self.year[b]) == 1)
+        found[rest] = np.where(swapped, 2, np.where(one_edit | year_off, 3, 4))
+        return found
+
+
+class _Parts:
+    """One name slot (given or family) of every record, as codes."""
+
+    def __init__(
+        self,
+        parts: Sequence[Any],
+        latin: list[str],
+        natives: list[str],
+        sounds: list[str],
+        width: int,
+    ) -> None:
+        self.native = encode((p and p.native for p in parts), natives).codes
+        self.latin = encode((p and p.latin for p in parts), latin).codes
+        self.sound = encode((p and p.sound for p in parts), sounds).codes
+        self.han = np.array([p is not None and p.han for p in parts], dtype=bool)
+        self.length = np.array([len(p.latin) if p else 0 for p in parts], dtype=np.int32)
+        self.initial = np.array(
+            [ord(p.latin[0]) if p and p.latin else -1 for p in parts], dtype=np.int32
+        )
+        formal = encode_sets((p and p.formal for p in parts), latin).codes
+        self.formal = np.full((len(parts), width), MISSING, dtype=np.int32)
+        self.formal[:, : formal.shape[1]] = formal
+
+
+class NameLadder:
+    """:class:`~mdm.person.NameComparison` over codes: a swap is read off the Latin codes of
+    both slots, the rest of the ladder off the parts it compares; Jaro-Winkler only for
+    Latin names that differ, once per distinct pair."""
+
+    def __init__(self, comparison: NameComparison, values: Sequence[Any]) -> None:
+        self.given = comparison.given
+        slots = [[v[i] if v is not None else None for v in values] for i in (0, 1)]
+        parts = [p for slot in slots for p in slot if p is not None]
+        latin = vocabulary_of((p.latin for p in parts), (f for p in parts for f in p.formal))
+        natives = vocabulary_of(p.native for p in parts)
+        sounds = vocabulary_of(p.sound for p in parts)
+        width = max((len(p.formal) for p in parts), default=1) or 1
+        self.slots = tuple(_Parts(slot, latin, natives, sounds, width) for slot in slots)
+        self.tf_vocabulary = as_vocabulary(latin)
+        self.index = 0 if self.given else 1
+
+    def _alike(
+        self, x: _Parts, y: _Parts, a: np.ndarray, b: np.ndarray, workers: int
+    ) -> np.ndarray:
+        """:func:`mdm.person._alike` of slot ``x`` of records ``a`` and slot ``y`` of ``b``."""
+        xl, yl = x.latin[a], y.latin[b]
+        missing = (xl < 0) | (yl < 0)
+        agree = (xl == yl) | shares_any(x.formal[a], y.formal[b])
+        found = missing | agree
+        fuzzy = np.flatnonzero(~found & ~(x.han[a] | y.han[b]))
+        similarity = pairwise(
+            JaroWinkler.similarity,
+            xl[fuzzy],
+            yl[fuzzy],
+            self.tf_vocabulary,
+            dtype=np.float64,
+            workers=workers,
+        )
+        found[fuzzy] = similarity >= 0.8
+        return found
+
+    def swapped(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        """:func:`mdm.person.is_swapped` for every pair."""
+        given, family = self.slots
+        ag, af, bg, bf = (
+            given.latin[left],
+            family.latin[left],
+            given.latin[right],
+            family.latin[right],
+        )
+        stays = ((ag >= 0) & (ag == bg)) | ((af >= 0) & (af == bf))
+        cross_given = ~stays & (ag >= 0) & (ag == bf)
+        cross_family = ~stays & ~cross_given & (af >= 0) & (af == bg)
+        found = np.zeros(len(left), dtype=bool)
+        first = np.flatnonzero(cross_given)
+        found[first] = self._alike(family, given, left[first], right[first], workers)
+        second = np.flatnonzero(cross_family)
+        found[second] = self._alike(given, family, left[second], right[second], workers)
+        return found
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        mine = self.slots[self.index]
+        other = self.slots[1 - self.index]
+        swapped = self.swapped(left, right, workers)
+        flip = np.flatnonzero(swapped)
+
+        def pick(attribute: str) -> tuple[np.ndarray, np.ndarray]:
+            ours = getattr(mine, attribute)
+            theirs = ours[right]
+            theirs[flip] = getattr(other, attribute)[right[flip]]
+            return ours[left], theirs
+
+        ll, rl = pick("latin")
+        found = np.zeros(len(left), dtype=LEVEL)
+        live = np.flatnonzero((ll >= 0) & (rl >= 0))
+        ln, rn = (x[live] for x in pick("native"))
+        lh, rh = (x[live] for x in pick("han"))
+        ll, rl = ll[live], rl[live]
+        exact = (ln == rn) | ((lh != rh) & (ll == rl))
+        level = np.zeros(len(live), dtype=LEVEL)
+        level[exact] = 1
+        open_ = np.flatnonzero(~exact)
+        lf, rf = pick("formal")
+        alias = (ll[open_] == rl[open_]) | shares_any(lf[live[open_]], rf[live[open_]])
+        level[open_[alias]] = 2
+        open_ = open_[~alias]
+        offset = 0
+        lengths = [x[live] for x in pick("length")]
+        shortest = np.minimum(*lengths)
+        if self.given:
+            offset = 1
+            li, ri = (x[live] for x in pick("initial"))
+            initial = (shortest[open_] == 1) & (li[open_] == ri[open_])
+            level[open_[initial]] = 3
+            open_ = open_[~initial]
+        han = lh[open_] | rh[open_]
+        level[open_[han]] = 5 + offset
+        open_ = open_[~han]
+        similarity = pairwise(
+            JaroWinkler.similarity,
+            ll[open_],
+            rl[open_],
+            self.tf_vocabulary,
+            dtype=np.float64,
+            workers=workers,
+            score_cutoff=0.8,
+        )
+        ls, rs = (x[live[open_]] for x in pick("sound"))
+        similar = (shortest[open_] >= 5) & ((similarity >= 0.8) | (ls == rs))
+        level[open_] = np.where(
+            similarity >= 0.92, 3 + offset, np.where(similar, 4 + offset, 5 + offset)
+        )
+        found[live] = level
+        return found
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self.slots[self.index].latin[left]
+
+
+class EmailLadder:
+    """:class:`~mdm.contact.EmailComparison` over code rows: shared mailbox, shared
+    distinctive local part or loose label, one edit between the primary keys, else."""
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        keys = encode_sets(v[0] if v is not None else None for v in values)
+        self.keys = keys.codes
+        self.tf_vocabulary = keys.vocabulary
+        self.first = encode(
+            (v[1] if v is not None else None for v in values), keys.vocabulary.tolist()
+        ).codes
+        self.locals = encode_sets(
+            {local for k in v[0] if _distinctive(local := _local(k))} if v is not None else None
+            for v in values
+        ).codes
+        labels = vocabulary_of(
+            (x for v in values if v is not None for x in v[2]),
+            (x for v in values if v is not None for x in v[3]),
+        )
+        self.valid_labels = encode_sets((v[2] if v else None for v in values), labels).codes
+        self.loose_labels = encode_sets((v[3] if v else None for v in values), labels).codes
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        a0, b0 = self.keys[left, 0], self.keys[right, 0]
+        found = np.zeros(len(left), dtype=LEVEL)
+        live = np.flatnonzero((a0 >= 0) & (b0 >= 0))
+        a, b = left[live], right[live]
+        level = np.full(len(live), 4, dtype=LEVEL)
+        shared = shares_any(self.keys[a], self.keys[b])
+        level[shared] = 1
+        open_ = np.flatnonzero(~shared)
+        a, b = a[open_], b[open_]
+        local = (
+            shares_any(self.locals[a], self.locals[b])
+            | shares_any(self.loose_labels[a], self.valid_labels[b])
+            | shares_any(self.loose_labels[a], self.loose_labels[b])
+            | shares_any(self.loose_labels[b], self.valid_labels[a])
+        )
+        level[open_[local]] = 2
+        open_, a, b = open_[~local], a[~local], b[~local]
+        distance = pairwise(
+            OSA.distance,
+            self.first[a],
+            self.first[b],
+            self.tf_vocabulary,
+            dtype=np.int32,
+            workers=workers,
+            score_cutoff=1,
+        )
+        level[open_[distance <= 1]] = 3
+        found[live] = level
+        return found
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return smallest_shared(self.keys[left], self.keys[right])
+
+
+class PhoneLadder:
+    """:class:`~mdm.contact.PhoneComparison` over code rows: a shared number (a mobile
+    among them: exact; fixed lines only: landline), a shared tail, else."""
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        numbers = encode_sets(v[0] if v is not None else None for v in values)
+        self.numbers = numbers.codes
+        self.tf_vocabulary = numbers.vocabulary
+        self.mobile = np.array(
+            [not is_landline(n) for n in numbers.vocabulary.tolist()], dtype=bool
+        )
+        self.tails = encode_sets(v[1] if v is not None else None for v in values).codes
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        a, b = self.numbers[left], self.numbers[right]
+        found = np.zeros(len(left), dtype=LEVEL)
+        live = np.flatnonzero((a[:, 0] >= 0) & (b[:, 0] >= 0))
+        a, b = a[live], b[live]
+        shared = shares_any(a, b)
+        mobile = np.where(a >= 0, self.mobile[np.maximum(a, 0)], False)
+        shared_mobile = shares_any(np.where(mobile, a, MISSING), b)
+        tail = shares_any(self.tails[left[live]], self.tails[right[live]])
+        found[live] = np.where(shared, np.where(shared_mobile, 1, 2), np.where(tail, 3, 4))
+        return found
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return smallest_shared(self.numbers[left], self.numbers[right])
+
+
+class AddressLadder:
+    """:class:`~mdm.contact.AddressComparison` over codes: the whole key, then the street
+    (Jaro-Winkler once per distinct pair of streets) with or without the house number."""
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        key = encode(v[0] if v is not None else None for v in values)
+        self.key = key.codes
+        self.tf_vocabulary = key.vocabulary
+        self.number = encode(("" if v[1] is None else v[1]) if v else None for v in values).codes
+        street = encode(v[2] if v is not None else None for v in values)
+        self.street, self.streets = street.codes, street.vocabulary
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        a, b = self.key[left], self.key[right]
+        found = np.where(a == b, 1, 4).astype(LEVEL)
+        found[_nulls(a, b)] = 0
+        rest = np.flatnonzero(found == 4)
+        a, b = left[rest], right[rest]
+        similarity = pairwise(
+            JaroWinkler.similarity,
+            self.street[a],
+            self.street[b],
+            self.streets,
+            dtype=np.float64,
+            workers=workers,
+            score_cutoff=0.9,
+        )
+        same_street = similarity >= 0.9
+        same_number = self.number[a] == self.number[b]
+        found[rest] = np.where(same_street, np.where(same_number, 2, 3), 4)
+        return found
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self.key[left]
+
+
+class ValuePairLadder:
+    """Any comparison: its own ``level`` and ``tf_value``, once per distinct pair of values."""
+
+    def __init__(self, comparison: Comparison, values: Sequence[Any]) -> None:
+        self.comparison = comparison
+        self.values: list[Any] = []
+        index: dict[Any, int] = {}
+        codes = np.full(len(values), MISSING, dtype=np.int64)
+        for position, value in enumerate(values):
+            if value is None:
+                continue
+            try:
+                code = index.setdefault(value, len(self.values))
+            except TypeError:  # unhashable: a code of its own
+                code = len(self.values)
+            if code == len(self.values):
+                self.values.append(value)
+            codes[position] = code
+        self.codes = codes
+        self.words: dict[str, int] = {}
+        self.tf_vocabulary = np.empty(0, dtype=object)
+
+    def _distinct(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.codes[left], self.codes[right]
+        width = max(len(self.values), 1)
+        keys = np.where((a < 0) | (b < 0), -1, a * width + b)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        distinct, inverse = self._distinct(left, right)
+        width = max(len(self.values), 1)
+        level = self.comparison.level
+        found = np.array(
+            [
+                0 if k < 0 else level(self.values[k // width], self.values[k % width])
+                for k in distinct.tolist()
+            ],
+            dtype=LEVEL,
+        )
+        return found[inverse]
+
+    def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        distinct, inverse = self._distinct(left, right)
+        width = max(len(self.values), 1)
+        codes = []
+        for k in distinct.tolist():
+            value = (
+                None
+                if k < 0
+                else self.comparison.tf_value(self.values[k // width], self.values[k % width])
+            )
+            codes.append(
+                MISSING if value is None else self.words.setdefault(value, len(self.words))
+            )
+        self.tf_vocabulary = np.array(list(self.words), dtype=object)
+        return np.array(codes, dtype=np.int64)[inverse]

@@ -1,0 +1,184 @@
+"""Score arrays of candidate pairs at once: levels, weights, TF adjustments and guards.
+
+:class:`PairScorer` encodes a model's comparison values of many prepared records once
+(:mod:`mdm.ladders`) and then gives, for arrays of left and right record positions, the
+level matrix and the total weights, summed as vectors in the order
+:meth:`Model.total_weight <mdm.model.Model.total_weight>` sums them — so the weight of a
+pair is the same float either way, and explanations (:meth:`Model.explain
+<mdm.model.Model.explain>`) are rebuilt exactly from a row of the level matrix.
+
+``workers`` is the number of threads rapidfuzz and the scorer's own chunks use; the
+result does not depend on it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from mdm.frequencies import TermFrequencies
+from mdm.ladders import Ladder, ladder_for
+from mdm.model import Model, Prepared, probability_of
+
+#: Pairs scored per numpy pass: large enough to amortise the calls, small enough for cache.
+CHUNK = 250_000
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return os.cpu_count() or 1
+
+
+class PairScorer:
+    """A model's comparisons over many prepared records, scoring arrays of pairs.
+
+    >>> from mdm.model import default_model
+    >>> model = default_model()
+    >>> people = [model.prepare(r) for r in ({"given_name": "Bob", "family_name": "Smith"},
+    ...           {"given_name": "Robert", "family_name": "Smith"})]
+    >>> scorer = PairScorer(model, people)
+    >>> scorer.levels(np.array([0]), np.array([1]))[0, :2].tolist()
+    [2, 1]
+    >>> float(scorer.total_weights(np.array([0]), np.array([1]))[0]) == model.total_weight(*people)
+    True
+    """
+
+    def __init__(self, model: Model, prepared: Sequence[Prepared]) -> None:
+        self.model = model
+        self.size = len(prepared)
+        self.ladders: tuple[Ladder, ...] = tuple(
+            ladder_for(c, [p[i] for p in prepared]) for i, c in enumerate(model.comparisons)
+        )
+        self._weights = [np.asarray(w, dtype=np.float64) for w in model.weights]
+        self._tf_levels = [
+            np.asarray(sorted(c.tf_levels), dtype=np.int8) for c in model.comparisons
+        ]
+        self._adjustments: dict[int, tuple[TermFrequencies, list[np.ndarray]]] = {}
+
+    def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        """The level of every comparison for every pair: shape (pairs, comparisons)."""
+        left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+        found = np.zeros((len(left), len(self.ladders)), dtype=np.int8)
+        for index, ladder in enumerate(self.ladders):
+            found[:, index] = ladder.levels(left, right, workers)
+        return found
+
+    def total_weights(
+        self,
+        left: np.ndarray,
+        right: np.ndarray,
+        frequencies: TermFrequencies | None = None,
+        *,
+        workers: int = 1,
+        levels: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Every pair's total weight in bits, guards applied (:meth:`Model.total_weight`)."""
+        left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+        if levels is None:
+            levels = self.levels(left, right, workers)
+        frequencies = frequencies or self.model.frequencies
+        total = np.full(len(left), self.model._prior_bits, dtype=np.float64)  # type: ignore[attr-defined]
+        for index, comparison in enumerate(self.model.comparisons):
+            level = levels[:, index]
+            total += self._weights[index][level]
+            taking = np.flatnonzero(np.isin(level, self._tf_levels[index]))
+            if len(taking):
+                adjustment = np.zeros(len(left), dtype=np.float64)
+                adjustment[taking] = self._adjustment(
+                    index, comparison.tf_tables, frequencies, left[taking], right[taking]
+                )
+                total += adjustment
+        for compiled in self.model._guards:  # type: ignore[attr-defined]
+            applies = np.ones(len(left), dtype=bool)
+            if compiled.when:
+                applies = np.zeros(len(left), dtype=bool)
+                for position, ok in compiled.when:
+                    applies |= np.isin(levels[:, position], list(ok))
+            for position, ok in compiled.unless:
+                applies &= ~np.isin(levels[:, position], list(ok))
+            cap = compiled.guard.cap
+            total = np.where(applies & (cap < total), cap, total)
+        return total
+
+    def _adjustment(
+        self,
+        index: int,
+        tables: tuple[str, ...],
+        frequencies: TermFrequencies,
+        left: np.ndarray,
+        right: np.ndarray,
+    ) -> np.ndarray:
+        """TF bits of each pair's agreeing value, each distinct value looked up once."""
+        ladder = self.ladders[index]
+        codes = np.asarray(ladder.tf_codes(left, right), dtype=np.int64)
+        vocabulary = ladder.tf_vocabulary
+        held = self._adjustments.get(id(frequencies))
+        if held is None or held[0] is not frequencies:
+            held = self._adjustments[id(frequencies)] = (
+                frequencies,
+                [np.full(0, np.nan) for _ in self.ladders],
+            )
+        known = held[1][index]
+        if len(known) < len(vocabulary):
+            known = held[1][index] = np.concatenate(
+                (known, np.full(len(vocabulary) - len(known), np.nan))
+            )
+        present = codes >= 0
+        wanted = np.unique(codes[present])
+        unknown = wanted[np.isnan(known[wanted])]
+        if len(unknown):
+            least = frequencies.least_adjustment
+            known[unknown] = [least(tables, vocabulary[c]) for c in unknown.tolist()]
+        found = np.zeros(len(codes), dtype=np.float64)
+        found[present] = known[codes[present]]
+        return found
+
+    def score(
+        self,
+        pairs: np.ndarray,
+        frequencies: TermFrequencies | None = None,
+        *,
+        workers: int | None = None,
+        chunk: int = CHUNK,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """``(pairs, total weights)`` for an (n, 2) array of pairs, chunk by chunk, in order;
+        with two or more ``workers`` chunks are scored side by side in threads."""
+        workers = default_workers() if workers is None else max(1, workers)
+        pieces = [pairs[start : start + chunk] for start in range(0, len(pairs), chunk)]
+
+        def one(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return piece, self.total_weights(piece[:, 0], piece[:, 1], frequencies)
+
+        if workers == 1 or len(pieces) < 2:
+            yield from map(one, pieces)
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            yield from pool.map(one, pieces)
+
+
+def probabilities(weights: np.ndarray) -> list[float]:
+    """:func:`mdm.model.probability_of` of each weight (exactly, as the per-pair path)."""
+    return [probability_of(w) for w in weights.tolist()]
+
+
+def score_pairs(
+    model: Model,
+    prepared: Sequence[Prepared],
+    pairs: Sequence[tuple[int, int]] | np.ndarray,
+    frequencies: TermFrequencies | None = None,
+    *,
+    workers: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels and total weights of ``pairs`` (positions into ``prepared``), for callers that
+    score one batch: only the records the pairs name are encoded."""
+    array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    used, inverse = np.unique(array, return_inverse=True)
+    local = inverse.reshape(-1, 2)
+    scorer = PairScorer(model, [prepared[i] for i in used.tolist()])
+    workers = default_workers() if workers is None else max(1, workers)
+    levels = scorer.levels(local[:, 0], local[:, 1], workers)
+    weights = scorer.total_weights(local[:, 0], local[:, 1], frequencies, levels=levels)
+    return levels, weights
