@@ -15,14 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.customer import CANONICAL_COLUMNS
-from core.errors import ConfigError, credential_spans, cut, register_secret
-from core.yaml_files import parse_yaml_file
+from core.errors import ConfigError, credential_spans, register_secret
+from core.validation_errors import describe_validation_error, unknown_key, written_keys
+from core.yaml_files import YamlDocument, read_yaml_document
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 Severity = Literal["error", "warn"]
-#: The most problems one validation error lists.
-PROBLEMS_SHOWN = 20
 
 
 def literal_credentials(url: str) -> bool:
@@ -419,34 +418,24 @@ class HubConfig(BaseModel):
         return path if path.is_absolute() else (self.base_dir / path)
 
 
-def describe_validation_error(origin: str, error: ValidationError) -> str:
-    """One line per problem: ``hub.yaml: sources[1].kind: Field required``.
-
-    Keys and messages are cut to a readable length and at most :data:`PROBLEMS_SHOWN`
-    problems are listed: a hostile file must not turn its error into megabytes.
-    """
-    lines = []
-    problems = error.errors()
-    for item in problems[:PROBLEMS_SHOWN]:
-        key = ""
-        for part in item["loc"]:
-            key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{origin}: {cut(key, 120) or '(top level)'}: {cut(message, 300)}")
-    if len(problems) > PROBLEMS_SHOWN:
-        lines.append(f"{origin}: … and {len(problems) - PROBLEMS_SHOWN} more problems")
-    return "\n".join(lines)
-
-
 def load_config(path: str | Path) -> HubConfig:
     """Read and validate ``hub.yaml``; raise :class:`ConfigError` naming file and key."""
     path = Path(path)
-    data = parse_yaml_file(path)
-    if data is None:
-        data = {}
+    document = read_yaml_document(path)
+    data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    if "base_dir" in data:  # set from the file's place, never written
+        raise ConfigError(_describe_unknown(path, document, "base_dir"))
     try:
         return HubConfig.model_validate({**data, "base_dir": path.parent.resolve()})
     except ValidationError as e:
-        raise ConfigError(describe_validation_error(str(path), e)) from e
+        message = describe_validation_error(str(path), e, document=document, model=HubConfig)
+        raise ConfigError(message) from e
+
+
+def _describe_unknown(path: Path, document: YamlDocument, key: str) -> str:
+    """The line for a top-level key hub.yaml does not know."""
+    line, column = document.position((key,)) or (1, 1)
+    known = [k for k in written_keys(HubConfig) if k != key]
+    return f"{path}:{line}:{column}: {unknown_key(key, known)}"

@@ -12,15 +12,19 @@ from pydantic import ValidationError
 
 from core.customer import CANONICAL_COLUMNS, IDENTIFYING_COLUMNS
 from core.errors import ConfigError
-from core.settings import describe_validation_error, parse_yaml_file
+from core.validation_errors import describe_validation_error
+from core.yaml_files import YamlDocument, read_yaml_document
 from mappings.model import Mapping
 
 BUILTIN_DIR = Path(__file__).parent / "sources"
 _BUILTIN_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 
 
-def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
-    """Validate already-parsed YAML; :class:`ConfigError` names ``origin`` and the key."""
+def parse_mapping(
+    data: Any, origin: str = "mapping", document: YamlDocument | None = None
+) -> Mapping:
+    """Validate already-parsed YAML; :class:`ConfigError` names ``origin`` and the key (and,
+    given the parsed ``document``, the line and column it was written at)."""
     if data is None:
         raise ConfigError(f"{origin}: empty; a mapping needs at least version and source_id")
     if not isinstance(data, dict):
@@ -28,16 +32,18 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(describe_validation_error(origin, e)) from e
+        message = describe_validation_error(origin, e, document=document, model=Mapping)
+        raise ConfigError(message) from e
 
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate one mapping file; its ``name`` defaults to the file's stem."""
     path = Path(path)
-    data = parse_yaml_file(path)
+    document = read_yaml_document(path)
+    data = document.data
     if isinstance(data, dict) and "name" not in data:
         data = {**data, "name": path.stem}
-    return parse_mapping(data, str(path))
+    return parse_mapping(data, str(path), document)
 
 
 def builtin_mapping_names() -> list[str]:

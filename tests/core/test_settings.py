@@ -24,16 +24,16 @@ def test_an_error_names_the_file_the_key_and_the_expectation(tmp_path: Path) -> 
     path = write(tmp_path, "sources:\n  - name: crm\n    kind: spreadsheet\n    trust: high\n")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert f"{path}: sources[0].trust: Input should be a valid integer" in str(caught.value)
+    assert f"{path}:4:5: sources[0].trust: Input should be a valid integer" in str(caught.value)
 
 
 def test_an_unknown_key_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"stor: Extra inputs are not permitted"):
+    with pytest.raises(ConfigError, match=r":1:1: unknown key 'stor' \(did you mean 'store'\?\)"):
         load_config(write(tmp_path, "stor: sqlite:///x.db\n"))
 
 
 def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"hub.yaml, line 2: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"hub.yaml:2:\d+: not valid YAML"):
         load_config(write(tmp_path, "sources:\n\t- name: crm\n"))
 
 

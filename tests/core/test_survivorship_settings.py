@@ -70,7 +70,7 @@ def test_an_unknown_field_is_named(tmp_path: Path) -> None:
 
 def test_an_unknown_key_in_the_block_is_refused(tmp_path: Path) -> None:
     message = refusal(tmp_path, "  defaults: most_recent\n")
-    assert "survivorship.defaults: Extra inputs are not permitted" in message
+    assert "survivorship: unknown key 'defaults' (did you mean 'default'?)" in message
 
 
 def test_a_priority_list_must_name_configured_sources(tmp_path: Path) -> None:

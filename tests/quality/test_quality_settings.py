@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,10 @@ def test_hub_yaml_overrides_severity_and_thresholds(tmp_path: Path) -> None:
         ("quality:\n  severity: {volum: error}\n", "quality.severity: unknown check volum"),
         ("quality:\n  severity: {volume: fatal}\n", "quality.severity.volume: Input should be"),
         ("quality:\n  volume: {band: -1}\n", "quality.volume.band: Input should be greater"),
-        ("quality:\n  freshness: {max_age: 3}\n", "quality.freshness.max_age: Extra inputs"),
+        (
+            "quality:\n  freshness: {max_age: 3}\n",
+            "quality.freshness: unknown key 'max_age' (did you mean",
+        ),
         ("quality:\n  max_invalid_share: 2\n", "quality.max_invalid_share: Input should be less"),
     ],
 )
@@ -61,4 +65,4 @@ def test_a_bad_quality_block_names_the_file_and_the_key(
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert f"{path}: {message}" in str(caught.value)
+    assert re.search(rf"{re.escape(str(path))}:2:\d+: {re.escape(message)}", str(caught.value))
