@@ -12,10 +12,20 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema
 
 from core.customer import CANONICAL_COLUMNS
 from core.errors import ConfigError, credential_spans, register_secret
+from core.json_schema import JsonSchema, or_shorthand
 from core.validation_errors import describe_validation_error, unknown_key, written_keys
 from core.yaml_files import YamlDocument, read_yaml_document
 
@@ -175,11 +185,14 @@ class QualitySettings(BaseModel):
 
     field_policy: dict[str, FieldPolicy] = Field(
         default_factory=dict,
+        json_schema_extra={"propertyNames": {"enum": list(FIELD_POLICY_FIELDS)}},
         description="per field (email, phone, birth_date, country, kind, consent): keep "
         "the record with the value set aside, or quarantine it whole",
     )
     severity: dict[str, Severity] = Field(
-        default_factory=dict, description="per check: error fails the run, warn only reports"
+        default_factory=dict,
+        description="per check: error fails the run, warn only reports",
+        json_schema_extra={"propertyNames": {"enum": list(DEFAULT_SEVERITY)}},
     )
     min_completeness: float = Field(
         default=0.95, ge=0, le=1, description="share of records read that must identify someone"
@@ -264,10 +277,16 @@ class RuleSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rule: str
+    rule: str = Field(json_schema_extra={"enum": list(SURVIVORSHIP_RULES)})
     sources: tuple[str, ...] = Field(
         default=(), description="source_priority only: sources best first, else by trust"
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchema:
+        return or_shorthand(core_schema, handler, {"enum": list(SURVIVORSHIP_RULES)})
 
     @model_validator(mode="before")
     @classmethod
@@ -309,7 +328,17 @@ class SurvivorshipSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     default: RuleSettings = RuleSettings(rule="source_priority")
-    fields: dict[str, RuleSettings] = Field(default_factory=dict)
+    fields: dict[str, RuleSettings] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "propertyNames": {
+                "anyOf": [
+                    {"enum": list(SURVIVING_FIELDS)},
+                    {"pattern": r"^(consent|attributes)\.\S"},
+                ]
+            }
+        },
+    )
 
     @field_validator("default")
     @classmethod

@@ -19,6 +19,7 @@ from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
+from crmhub.config_commands import config_app
 from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, RawOption, WaitOption
 from crmhub.privacy_commands import register as register_privacy_commands
 
@@ -45,6 +46,7 @@ backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(report_app, name="report")
+app.add_typer(config_app, name="config")
 
 
 def _config(path: Path) -> HubConfig:

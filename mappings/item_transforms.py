@@ -78,7 +78,14 @@ def _objects(name: str, value: Any) -> list[dict[str, Any]]:
     return objects
 
 
-@register("filter", "{filter: {type: [email]}}", Condition, each=None, on_objects=True)
+@register(
+    "filter",
+    "{filter: {type: [email]}}",
+    Condition,
+    summary="keep the objects of a list whose values at the paths are among those given",
+    each=None,
+    on_objects=True,
+)
 def _filter(condition: dict[str, Any]) -> Step:
     tests = [
         (compile_path(path), tuple(allowed) if isinstance(allowed, list) else (allowed,))
@@ -97,7 +104,14 @@ def _filter(condition: dict[str, Any]) -> Step:
     return keep
 
 
-@register("pluck", "{pluck: value}", PathText, each=None, on_objects=True)
+@register(
+    "pluck",
+    "{pluck: value}",
+    PathText,
+    summary="list of objects → list of the value at one path of each",
+    each=None,
+    on_objects=True,
+)
 def _pluck(path: str) -> Step:
     get = compile_path(path)
 
@@ -115,6 +129,7 @@ def _pluck(path: str) -> Step:
     "rename",
     '{rename: {street: line1, "country.code": country}}',
     Renames,
+    summary="objects → objects holding only the renamed keys (paths read, new names written)",
     each=None,
     on_objects=True,
 )

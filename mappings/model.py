@@ -13,13 +13,16 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import CoreSchema
 
 from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS, MULTI_VALUE_COLUMNS
+from core.json_schema import JsonSchema, or_shorthand
 from mappings.paths import has_wildcard, parse_path
 from mappings.transforms import TRANSFORMS, Step
 
@@ -100,6 +103,26 @@ class TransformStep(BaseModel):
     name: str
     argument: Any = None
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchema:
+        """As written in a file: a bare name, or one key from a name to its argument."""
+        plain = sorted(name for name, t in TRANSFORMS.items() if t.argument is None)
+        with_argument = {
+            name: {**t.argument.json_schema(), "description": f"{t.summary}; e.g. {t.usage}"}
+            for name, t in sorted(TRANSFORMS.items())
+            if t.argument is not None
+        }
+        one_key = {
+            "type": "object",
+            "properties": with_argument,
+            "additionalProperties": False,
+            "minProperties": 1,
+            "maxProperties": 1,
+        }
+        return {"anyOf": [{"enum": plain}, one_key], "description": "a transform step"}
+
     @model_validator(mode="before")
     @classmethod
     def _from_yaml(cls, data: Any) -> Any:
@@ -168,6 +191,13 @@ class FieldSpec(BaseModel):
     default: Any = None
     required: bool = False
     description: str | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchema:
+        path = {"type": "string", "description": "a source path, short for {from: path}"}
+        return or_shorthand(core_schema, handler, path, drop=("__target__",))
 
     @model_validator(mode="before")
     @classmethod
@@ -283,7 +313,17 @@ class Mapping(BaseModel):
     name: str = ""
     description: str | None = None
     source_id: FieldSpec
-    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    fields: dict[str, FieldSpec] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "propertyNames": {
+                "anyOf": [
+                    {"enum": [t for t in VALID_TARGETS if not t.endswith("<name>")]},
+                    {"pattern": r"^(consent|attributes)\.\S"},
+                ]
+            }
+        },
+    )
     unmapped: Literal["attributes", "drop"] = "attributes"
 
     _compiled: Any = PrivateAttr(default=None)

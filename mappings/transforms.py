@@ -12,27 +12,9 @@ value. A value a transform cannot handle raises :class:`TransformFailure`; the
 interpreter records it as a :class:`~core.errors.Problem` on the field and
 goes on with the next field.
 
-=================  =============================  ===========================================
-name               argument                       does
-=================  =============================  ===========================================
-trim               —                              strip surrounding whitespace
-lower / upper      —                              change case
-digits_only        —                              keep the digits 0-9 only
-null_if            list of values                 treat these values (trimmed) as missing
-split              separator                      text → list of trimmed, non-empty parts
-join               separator                      list → text, skipping empty parts
-first_non_empty    —                              list → its first non-empty item
-split_name         ``given`` | ``family``         one part of a full name (see below)
-parse_date         strptime format(s)            text → ISO ``YYYY-MM-DD``
-to_bool            —                              yes/no, true/false, 1/0, y/n, 是/否 … → bool
-                                                  (unknown, n/a, ? … → unset)
-lookup             {table, default, ignore_case}  value table; ``default``: keep | null | error
-regex_replace      {pattern, replace}             ``re.sub`` (``\\1`` refers to a group)
-phone_region       ISO country code               keep the phone, record its default region
-filter             {path: [values]}               keep the objects of a list matching values
-pluck              path                           list of objects → list of one key's values
-rename             {path: new_key}                objects → objects with the new keys only
-=================  =============================  ===========================================
+Each registration carries its usage and a one-line summary; the reference
+page of every transform (``docs/reference/transforms.md``) is generated from
+this registry, so it lists exactly what the loader accepts.
 
 ``filter``, ``pluck`` and ``rename`` work on lists of objects and live in
 :mod:`mappings.item_transforms`.
@@ -77,6 +59,7 @@ class TransformDef:
     name: str
     build: Callable[[Any], Step]
     usage: str
+    summary: str  # what it does, for the reference (docs/reference/transforms.md)
     argument: TypeAdapter[Any] | None = None
     combines: bool = False  # turns a list of values into one value
     on_objects: bool = False  # works on lists of objects (filter, pluck, rename)
@@ -90,6 +73,7 @@ def register(
     usage: str,
     argument: Any = None,
     *,
+    summary: str,
     each: Literal["text", "value", None] = "text",
     combines: bool = False,
     on_objects: bool = False,
@@ -108,6 +92,7 @@ def register(
             name=name,
             build=lambda arg: wrap(build(arg)),
             usage=usage,
+            summary=summary,
             argument=None if argument is None else TypeAdapter(argument),
             combines=combines,
             on_objects=on_objects,
@@ -195,28 +180,33 @@ def _is_empty(value: Any) -> bool:
 # --- text --------------------------------------------------------------------------------------
 
 
-@register("trim", "trim")
+@register("trim", "trim", summary="strip surrounding whitespace")
 def _trim(_: None) -> Step:
     return str.strip
 
 
-@register("lower", "lower")
+@register("lower", "lower", summary="lower-case the text")
 def _lower(_: None) -> Step:
     return str.lower
 
 
-@register("upper", "upper")
+@register("upper", "upper", summary="upper-case the text")
 def _upper(_: None) -> Step:
     return str.upper
 
 
-@register("digits_only", "digits_only")
+@register("digits_only", "digits_only", summary="keep the digits 0-9 only")
 def _digits_only(_: None) -> Step:
     non_digits = re.compile(r"[^0-9]")
     return lambda text: non_digits.sub("", text)
 
 
-@register("null_if", '{null_if: ["", "-", "n/a"]}', list[str])
+@register(
+    "null_if",
+    '{null_if: ["", "-", "n/a"]}',
+    list[str],
+    summary="treat these values (after trimming) as missing",
+)
 def _null_if(values: list[str]) -> Step:
     missing = frozenset(v.strip() for v in values)
 
@@ -244,7 +234,12 @@ class RegexReplace(BaseModel):
         return value
 
 
-@register("regex_replace", '{regex_replace: {pattern: "[^0-9+]", replace: ""}}', RegexReplace)
+@register(
+    "regex_replace",
+    '{regex_replace: {pattern: "[^0-9+]", replace: ""}}',
+    RegexReplace,
+    summary="replace what a regular expression matches (re.sub; \\1 refers to a group)",
+)
 def _regex_replace(arg: RegexReplace) -> Step:
     pattern, replace = arg.pattern, arg.replace
     return lambda text: pattern.sub(replace, text)
@@ -264,7 +259,13 @@ def _must(check: Callable[[str], bool], expected: str) -> AfterValidator:
     return AfterValidator(validate)
 
 
-@register("split", '{split: ","}', Separator, each=None)
+@register(
+    "split",
+    '{split: ","}',
+    Separator,
+    summary="text → list of its trimmed, non-empty parts",
+    each=None,
+)
 def _split(separator: str) -> Step:
     def split(value: Any) -> Any:
         if value is None:
@@ -283,7 +284,14 @@ def _split(separator: str) -> Step:
     return split
 
 
-@register("join", '{join: " "}', str, each=None, combines=True)
+@register(
+    "join",
+    '{join: " "}',
+    str,
+    summary="list → text, the non-empty items joined by the separator",
+    each=None,
+    combines=True,
+)
 def _join(separator: str) -> Step:
     def join(value: Any) -> Any:
         if type(value) is not list:
@@ -294,7 +302,13 @@ def _join(separator: str) -> Step:
     return join
 
 
-@register("first_non_empty", "first_non_empty", each=None, combines=True)
+@register(
+    "first_non_empty",
+    "first_non_empty",
+    summary="list → its first non-empty item",
+    each=None,
+    combines=True,
+)
 def _first_non_empty(_: None) -> Step:
     def first_non_empty(value: Any) -> Any:
         if type(value) is not list:
@@ -335,7 +349,13 @@ def split_full_name(name: str) -> tuple[str | None, str | None]:
     return given or None, family
 
 
-@register("split_name", "{split_name: given} or {split_name: family}", Literal["given", "family"])
+@register(
+    "split_name",
+    "{split_name: given} or {split_name: family}",
+    Literal["given", "family"],
+    summary="one part of a full name: 'Family, Given'; CJK family name first; else the "
+    "last word is the family name",
+)
 def _split_name(part: str) -> Step:
     index = 0 if part == "given" else 1
     return lambda text: split_full_name(text)[index]
@@ -348,6 +368,7 @@ DateFormat = Annotated[str, _must(lambda f: "%" in f, "a strptime format such as
     "parse_date",
     '{parse_date: "%d.%m.%Y"} or {parse_date: ["%d.%m.%Y", "%Y-%m-%d"]}',
     DateFormat | Annotated[list[DateFormat], Field(min_length=1)],
+    summary="text → ISO date YYYY-MM-DD, read with the first strptime format that fits",
     each="value",
 )
 def _parse_date(formats: str | list[str]) -> Step:
@@ -395,7 +416,12 @@ def to_bool(value: Any) -> bool | None:
     return FLAG_WORDS[key]
 
 
-@register("to_bool", "to_bool", each="value")
+@register(
+    "to_bool",
+    "to_bool",
+    summary="yes/no, true/false, 1/0, y/n, 是/否 … → true/false; unknown, n/a, ? → unset",
+    each="value",
+)
 def _to_bool(_: None) -> Step:
     return to_bool
 
@@ -424,7 +450,13 @@ class Lookup(BaseModel):
         return {as_text(key): value for key, value in table.items()}
 
 
-@register("lookup", "{lookup: {table: {Deutschland: DE}, default: keep}}", Lookup)
+@register(
+    "lookup",
+    "{lookup: {table: {Deutschland: DE}, default: keep}}",
+    Lookup,
+    summary="replace a value by its entry in the table; a value not in it is kept "
+    "(default: keep), dropped (null) or a field issue (error)",
+)
 def _lookup(arg: Lookup) -> Step:
     fold = str.casefold if arg.ignore_case else None
     table = {fold(k): v for k, v in arg.table.items()} if fold else dict(arg.table)
@@ -450,7 +482,13 @@ Region = Annotated[
 ]
 
 
-@register("phone_region", "{phone_region: DE}", Region, each=None)
+@register(
+    "phone_region",
+    "{phone_region: DE}",
+    Region,
+    summary="keep the phone as it is and record the region its national numbers are from",
+    each=None,
+)
 def _phone_region(_: str) -> Step:
     # The value passes unchanged; the interpreter writes the region next to the phone.
     return lambda value: value

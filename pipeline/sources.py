@@ -11,6 +11,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from connectors.base import Connector, ConnectorFactory
 from connectors.spreadsheet import SpreadsheetConnector, settings_from_connection
 from core.errors import ConfigError
@@ -23,19 +25,69 @@ from mappings import Mapping, identity_mapping, mapping_file, resolve_mapping
 class Kind:
     factory: str  # "package:function"
     default_mapping: str | None = None
+    #: "module:Model" of the ``connection:`` block (its reference and JSON Schema)
+    settings: str = ""
+    summary: str = ""  # what such a source is, for the reference
 
 
+_EMAIL = "connectors.email.settings"
+_SPREADSHEET_SETTINGS = "connectors.spreadsheet.settings:SpreadsheetSettings"
 KINDS: dict[str, Kind] = {
-    "imap": Kind("connectors.email:build_imap", "email_contacts"),
-    "mbox": Kind("connectors.email:build_mbox", "email_contacts"),
-    "eml": Kind("connectors.email:build_eml", "email_contacts"),
-    "tryton": Kind("connectors.tryton:build", "tryton_party"),
-    "sql": Kind("connectors.sql:build"),
-    "shopify": Kind("connectors.shopify:build", "shopify_customer"),
-    "shopify_csv": Kind("connectors.shopify:build_csv_export", "shopify_customer_csv"),
-    "woocommerce": Kind("connectors.woocommerce:build", "woocommerce_customer"),
+    "imap": Kind(
+        "connectors.email:build_imap",
+        "email_contacts",
+        settings=f"{_EMAIL}:ImapSettings",
+        summary="the contacts of an IMAP mailbox (headers and signatures), read by UID",
+    ),
+    "mbox": Kind(
+        "connectors.email:build_mbox",
+        "email_contacts",
+        settings=f"{_EMAIL}:MailFileSettings",
+        summary="the contacts of an mbox file",
+    ),
+    "eml": Kind(
+        "connectors.email:build_eml",
+        "email_contacts",
+        settings=f"{_EMAIL}:MailFileSettings",
+        summary="the contacts of a folder of .eml files (searched recursively)",
+    ),
+    "tryton": Kind(
+        "connectors.tryton:build",
+        "tryton_party",
+        settings="connectors.tryton.settings:TrytonSettings",
+        summary="the parties of a Tryton ERP, over its JSON-RPC interface",
+    ),
+    "sql": Kind(
+        "connectors.sql:build",
+        settings="connectors.sql.settings:SqlSettings",
+        summary="the rows of a table or read-only query in any database SQLAlchemy reaches",
+    ),
+    "shopify": Kind(
+        "connectors.shopify:build",
+        "shopify_customer",
+        settings="connectors.shopify.settings:ShopifySettings",
+        summary="the customers of a Shopify store, over the Admin REST API",
+    ),
+    "shopify_csv": Kind(
+        "connectors.shopify:build_csv_export",
+        "shopify_customer_csv",
+        settings=_SPREADSHEET_SETTINGS,
+        summary="Shopify's customer CSV export, keyed by its Customer ID column",
+    ),
+    "woocommerce": Kind(
+        "connectors.woocommerce:build",
+        "woocommerce_customer",
+        settings="connectors.woocommerce.settings:WooCommerceSettings",
+        summary="the customers of a WooCommerce store, over its REST API",
+    ),
 }
 SPREADSHEET_KINDS = frozenset({"spreadsheet", "csv", "xlsx"})
+#: What ``spreadsheet`` (and its aliases ``csv``, ``xlsx``) is, as :data:`KINDS` says of others.
+SPREADSHEET = Kind(
+    "connectors.spreadsheet:SpreadsheetConnector",
+    settings=_SPREADSHEET_SETTINGS,
+    summary="a CSV or XLSX file; csv and xlsx are other names for it",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +106,21 @@ def standardise_options(config: HubConfig, source: SourceConfig) -> StandardiseO
 
 def known_kinds() -> list[str]:
     return sorted({*SPREADSHEET_KINDS, *KINDS})
+
+
+def kind_of(name: str) -> Kind:
+    """The registration of a source kind (spreadsheet aliases share one)."""
+    if name in SPREADSHEET_KINDS:
+        return SPREADSHEET
+    if name in KINDS:
+        return KINDS[name]
+    raise ConfigError(f"kind: unknown source kind {name!r} (known: {known_kinds()})")
+
+
+def connection_model(name: str) -> type[BaseModel]:
+    """The pydantic model of a kind's ``connection:`` block (imported only when asked)."""
+    module, _, model = kind_of(name).settings.partition(":")
+    return getattr(importlib.import_module(module), model)  # type: ignore[no-any-return]
 
 
 def open_source(config: HubConfig, source: SourceConfig) -> OpenSource:
