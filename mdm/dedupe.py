@@ -24,6 +24,7 @@ from mdm.library import CUSTOMER_COMPARISONS
 from mdm.matcher import Thresholds
 from mdm.model import Model, Prepared, bits, default_model, probability_of
 from mdm.resolver import join
+from mdm.scoring import PairScorer, default_workers
 from mdm.train import USource, train_prepared
 
 
@@ -63,13 +64,16 @@ def dedupe(
     coherent: bool = True,
     u_source: USource = "random",
     keep_index: bool = False,
+    workers: int | None = None,
 ) -> DedupeResult:
     """Find the duplicates among standardised flat records.
 
     Without a ``model``, one is learned from the records themselves (EM over a sample of
     their candidate pairs, no labels) unless ``learn=False``, which uses the defaults.
     ``keep_index=True`` keeps what later records are matched against
-    (:class:`~mdm.incremental.DedupeIndex`, as ``result.index``).
+    (:class:`~mdm.incremental.DedupeIndex`, as ``result.index``). Candidate pairs are
+    scored as arrays (:class:`~mdm.scoring.PairScorer`) with ``workers`` threads (default:
+    one per core); the result does not depend on ``workers``.
 
     >>> people = [
     ...     {"given_name": "Robert", "family_name": "Smith", "birth_date": "1980-02-01",
@@ -103,6 +107,10 @@ def dedupe(
         index = name_oversized(index, lambda position: block_keys(records[position]))
     seconds["block"] = time.perf_counter() - clock
 
+    workers = default_workers() if workers is None else max(1, workers)
+    clock = time.perf_counter()
+    scorer = PairScorer(default_model(base.comparisons), prepared)
+    seconds["encode"] = time.perf_counter() - clock
     chunks = partitions(index)
     first = next(chunks, np.zeros((0, 2), dtype=np.int64))
     if model is None and learn:
@@ -111,6 +119,8 @@ def dedupe(
             base,
             prepared,
             first,
+            scorer=scorer,
+            workers=workers,
             blocked_pairs=len(first) * partition_count(index),
             seed=seed,
             max_pairs=max_training_pairs,
@@ -125,15 +135,17 @@ def dedupe(
     match_bits = bits(thresholds.auto_merge)
     edges: list[tuple[int, int, float]] = []
     scored = matches = 0
-    total_weight = base.total_weight
+    scorer = scorer.for_model(base)
     for chunk in _chain(first, chunks):
         scored += len(chunk)
-        for i, j in chunk.tolist():
-            weight = total_weight(prepared[i], prepared[j])
-            if weight >= review_bits:
+        for pairs, weights in scorer.score(chunk, workers=workers):
+            above = np.flatnonzero(weights >= review_bits)
+            for (i, j), weight in zip(pairs[above].tolist(), weights[above].tolist(), strict=True):
                 edges.append((i, j, probability_of(weight)))
                 matches += weight >= match_bits
+    del scorer
     seconds["score"] = time.perf_counter() - clock
+    total_weight = base.total_weight
 
     clock = time.perf_counter()
 
@@ -188,6 +200,8 @@ def _learn(
     training_records: int,
     keep_values: int,
     u_source: USource,
+    scorer: PairScorer,
+    workers: int,
 ) -> Model:
     rng = np.random.default_rng(seed)
     if len(prepared) > training_records:
@@ -205,4 +219,6 @@ def _learn(
         max_pairs=max_pairs,
         u_source=u_source,
         blocked_pairs=blocked_pairs,
+        scorer=scorer,
+        workers=workers,
     )

@@ -14,6 +14,7 @@ result does not depend on it.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -46,17 +47,29 @@ class PairScorer:
     True
     """
 
-    def __init__(self, model: Model, prepared: Sequence[Prepared]) -> None:
+    def __init__(
+        self, model: Model, prepared: Sequence[Prepared], ladders: tuple[Ladder, ...] | None = None
+    ) -> None:
         self.model = model
         self.size = len(prepared)
-        self.ladders: tuple[Ladder, ...] = tuple(
-            ladder_for(c, [p[i] for p in prepared]) for i, c in enumerate(model.comparisons)
-        )
+        if ladders is None:
+            ladders = tuple(
+                ladder_for(c, [p[i] for p in prepared]) for i, c in enumerate(model.comparisons)
+            )
+        self.ladders = ladders
+        self._prepared = prepared
         self._weights = [np.asarray(w, dtype=np.float64) for w in model.weights]
         self._tf_levels = [
             np.asarray(sorted(c.tf_levels), dtype=np.int8) for c in model.comparisons
         ]
         self._adjustments: dict[int, tuple[TermFrequencies, list[np.ndarray]]] = {}
+
+    def for_model(self, model: Model) -> PairScorer:
+        """The same encoded records scored with another model of the same comparisons (a
+        trained one): levels depend on the comparisons only."""
+        if tuple(model.comparisons) != tuple(self.model.comparisons):
+            raise ValueError("the model compares other fields: encode the records for it")
+        return PairScorer(model, self._prepared, self.ladders)
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         """The level of every comparison for every pair: shape (pairs, comparisons)."""
@@ -65,6 +78,17 @@ class PairScorer:
         for index, ladder in enumerate(self.ladders):
             found[:, index] = ladder.levels(left, right, workers)
         return found
+
+    def patterns(self, pairs: np.ndarray, workers: int = 1) -> Counter[tuple[int, ...]]:
+        """How many ``pairs`` reach each level pattern, patterns in order of first
+        appearance (as counting :meth:`Model.levels` pair by pair gives them)."""
+        if len(pairs) == 0:
+            return Counter()
+        levels = self.levels(pairs[:, 0], pairs[:, 1], workers)
+        unique, first, counts = np.unique(levels, axis=0, return_index=True, return_counts=True)
+        return Counter(
+            {tuple(unique[k].tolist()): int(counts[k]) for k in np.argsort(first).tolist()}
+        )
 
     def total_weights(
         self,
@@ -175,6 +199,8 @@ def score_pairs(
     """Levels and total weights of ``pairs`` (positions into ``prepared``), for callers that
     score one batch: only the records the pairs name are encoded."""
     array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(array) == 0:
+        return np.zeros((0, len(model.comparisons)), dtype=np.int8), np.zeros(0)
     used, inverse = np.unique(array, return_inverse=True)
     local = inverse.reshape(-1, 2)
     scorer = PairScorer(model, [prepared[i] for i in used.tolist()])

@@ -41,6 +41,7 @@ from mdm.model import (
     default_parameters,
     exact_u_from_counts,
 )
+from mdm.scoring import PairScorer
 
 #: Where u comes from. ``random``: scored against random record pairs (u from random
 #: pairs and value counts, the prior scaled to all pairs), m from EM on candidate pairs;
@@ -95,16 +96,6 @@ def train(
     )
 
 
-def _patterns(
-    model: Model, prepared: Sequence[Prepared], pairs: np.ndarray
-) -> Counter[tuple[int, ...]]:
-    counted: Counter[tuple[int, ...]] = Counter()
-    levels = model.levels
-    for i, j in pairs.tolist():
-        counted[levels(prepared[i], prepared[j])] += 1
-    return counted
-
-
 def _random_pairs(count: int, size: int, rng: random.Random) -> np.ndarray:
     pairs = set()
     limit = size * (size - 1) // 2
@@ -126,9 +117,12 @@ def train_prepared(
     u_source: USource = "random",
     blocked_pairs: int | None = None,
     random_pairs: int = 100_000,
+    scorer: PairScorer | None = None,
+    workers: int = 1,
 ) -> Model:
     """:func:`train` on records prepared by ``default_model(comparisons)`` and their
-    candidate pairs (an (n, 2) array of positions, as :mod:`mdm.candidates` makes)."""
+    candidate pairs (an (n, 2) array of positions, as :mod:`mdm.candidates` makes).
+    ``scorer``: the records already encoded (:class:`~mdm.scoring.PairScorer`)."""
     rng = random.Random(seed)
     comparisons = tuple(comparisons)
     base = default_model(comparisons)
@@ -139,7 +133,8 @@ def train_prepared(
     if len(pairs) < MIN_PAIRS:
         return base.with_frequencies(frequencies)
 
-    blocked = _patterns(base, prepared, pairs)
+    scorer = scorer if scorer is not None else PairScorer(base, prepared)
+    blocked = scorer.patterns(pairs, workers)
     sizes = [len(c.levels) for c in comparisons]
     start_m = [default_parameters(c)[0] for c in comparisons]
     total = len(prepared) * (len(prepared) - 1) / 2
@@ -147,7 +142,7 @@ def train_prepared(
     if u_source in ("random", "fixed-random"):
         wanted = min(random_pairs, 10 * len(prepared))  # fuzzy levels need no more
         sampled = _random_pairs(wanted, len(prepared), rng)
-        random_u = _random_u(_patterns(base, prepared, sampled), comparisons, frequencies)
+        random_u = _random_u(scorer.patterns(sampled, workers), comparisons, frequencies)
     if u_source == "fixed-random":
         assert random_u is not None
         fit = expectation_maximisation(blocked, start_m, random_u, 0.1, estimate_u=False)

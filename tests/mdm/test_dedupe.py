@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from mdm_samples import generated_customers  # type: ignore[import-not-found]
+
 from mdm import dedupe
 
 
@@ -29,3 +31,12 @@ def test_dedupe_reports_oversized_blocks_by_key(customers) -> None:
     result = dedupe(records, learn=False, block_cap=4)
     assert result.oversized_blocks
     assert all(size > 4 for size in result.oversized_blocks.values())
+
+
+def test_one_and_two_workers_find_identical_clusters_and_model() -> None:
+    records, _ = generated_customers(300, seed=9)
+    one = dedupe(records, workers=1)
+    two = dedupe(records, workers=2)
+    assert one.clusters == two.clusters
+    assert one.model.to_dict() == two.model.to_dict()
+    assert (one.match_edges, one.review_edges) == (two.match_edges, two.review_edges)
