@@ -20,6 +20,7 @@ from mdm.blocking import block_keys
 from mdm.matcher import Thresholds
 from mdm.model import Model, Prepared, probability_of
 from mdm.resolver import join
+from mdm.scoring import probabilities, score_pairs
 
 
 @dataclass
@@ -69,19 +70,18 @@ class DedupeIndex:
             found = self.merged[found]
         return found
 
-    def add(self, records: Iterable[Mapping[str, Any]]) -> list[int]:
+    def add(self, records: Iterable[Mapping[str, Any]], *, workers: int | None = None) -> list[int]:
         """Match standardised records against the index and each other, add them, and
-        return the cluster label of each (a new label for someone not seen before)."""
+        return the cluster label of each (a new label for someone not seen before). The
+        pairs are scored as arrays (:func:`mdm.scoring.score_pairs`, ``workers`` threads)."""
         start = len(self.prepared)
         model = self.model
         new = [model.prepare(r) for r in records]
         keys = [{hash(k) for k in block_keys(r)} for r in records]  # type: ignore[union-attr]
-        pairs = self._pairs(start, keys)
+        pairs = list(self._pairs(start, keys))
         self.prepared.extend(new)
-        edges = [
-            (i, j, probability_of(model.total_weight(self.prepared[i], self.prepared[j])))
-            for i, j in pairs
-        ]
+        _, weights = score_pairs(model, self.prepared, pairs, workers=workers)
+        edges = [(i, j, p) for (i, j), p in zip(pairs, probabilities(weights), strict=True)]
         return self._join(start, len(new), keys, edges)
 
     def _pairs(self, start: int, keys: list[set[int]]) -> set[tuple[int, int]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+import numpy as np
 
 from mdm.blocking import block_keys
 from mdm.frequencies import TermFrequencies, term_values
 from mdm.model import Model, Prepared, default_model
 from mdm.score import PairScore
+from mdm.scoring import probabilities, score_pairs
 
 Outcome = Literal["match", "review", "distinct"]
 
@@ -38,6 +41,19 @@ class Matcher(Protocol):
 
     def score_prepared(
         self, a: Any, b: Any, frequencies: TermFrequencies | None = None
+    ) -> PairScore: ...
+
+    def score_pairs(
+        self,
+        prepared: Sequence[Any],
+        pairs: np.ndarray,
+        frequencies: TermFrequencies | None = None,
+        *,
+        workers: int | None = None,
+    ) -> tuple[np.ndarray, list[float]]: ...
+
+    def explain(
+        self, levels: Sequence[int], a: Any, b: Any, frequencies: TermFrequencies | None = None
     ) -> PairScore: ...
 
     def score(
@@ -135,6 +151,31 @@ class FellegiSunterMatcher:
         self, a: Prepared, b: Prepared, frequencies: TermFrequencies | None = None
     ) -> PairScore:
         return self.model.score(a, b, frequencies or self.frequencies)
+
+    def score_pairs(
+        self,
+        prepared: Sequence[Prepared],
+        pairs: np.ndarray,
+        frequencies: TermFrequencies | None = None,
+        *,
+        workers: int | None = None,
+    ) -> tuple[np.ndarray, list[float]]:
+        """The level row and match probability of every pair (positions into ``prepared``),
+        scored as arrays (:func:`mdm.scoring.score_pairs`) with ``workers`` threads."""
+        levels, weights = score_pairs(
+            self.model, prepared, pairs, frequencies or self.frequencies, workers=workers
+        )
+        return levels, probabilities(weights)
+
+    def explain(
+        self,
+        levels: Sequence[int],
+        a: Prepared,
+        b: Prepared,
+        frequencies: TermFrequencies | None = None,
+    ) -> PairScore:
+        """The explanation of a pair scored by :meth:`score_pairs`, from its level row."""
+        return self.model.explain(levels, a, b, frequencies or self.frequencies)
 
     def score(
         self,

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+import numpy as np
 
 from mdm.cluster import cluster
 from mdm.frequencies import TermFrequencies
@@ -57,13 +60,22 @@ class Assignment:
 
 @dataclass(frozen=True)
 class ScoredPair:
-    """A candidate pair, its score and the outcome that counts (a steward's, if pinned)."""
+    """A candidate pair, its match probability and the outcome that counts (a steward's, if
+    pinned). Its explanation (``score``) is built when read, from the pair's level row."""
 
     left: Key
     right: Key
-    score: PairScore
+    probability: float
     outcome: Outcome
     pinned: bool = False
+    explain: Callable[[], PairScore] = field(
+        default=lambda: PairScore(0.0, 0.0), repr=False, compare=False
+    )
+
+    @cached_property
+    def score(self) -> PairScore:
+        """Every field's level, weight and TF part (:meth:`Matcher.explain`)."""
+        return self.explain()
 
 
 @dataclass
@@ -162,6 +174,7 @@ def resolve_batch(
     pinned: Pinned | None = None,
     cannot_link: Iterable[tuple[Key, Key]] = (),
     frequencies: TermFrequencies | None = None,
+    workers: int | None = None,
 ) -> Resolution:
     """Match new records against each other and the records of existing clusters.
 
@@ -170,7 +183,9 @@ def resolve_batch(
     ``blocks`` maps each blocking key of a new record to the records under it
     (``new_keys``: the new records' keys, computed here when not given). A pair a
     steward pinned keeps the steward's outcome: "match" links for good, "distinct"
-    keeps the two apart, as ``cannot_link`` does for other pairs.
+    keeps the two apart, as ``cannot_link`` does for other pairs. The pairs are scored as
+    arrays with ``workers`` threads (default: one per core); explanations are built only
+    for the pairs whose ``score`` is read.
     """
     pinned = pinned or {}
     keys = new_keys if new_keys is not None else {k: matcher.block_keys(r) for k, r in new.items()}
@@ -187,22 +202,39 @@ def resolve_batch(
     def score(a: Key, b: Key) -> PairScore:
         return matcher.score_prepared(values(a), values(b), frequencies)
 
+    involved = sorted({k for pair in pairs for k in pair})
+    position = {k: n for n, k in enumerate(involved)}
+    ordered = [values(k) for k in involved]
+    levels, chances = matcher.score_pairs(
+        ordered,
+        np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2),
+        frequencies,
+        workers=workers,
+    )
+
+    def explanation(row: int, a: Key, b: Key) -> Callable[[], PairScore]:
+        return lambda: matcher.explain(levels[row], values(a), values(b), frequencies)
+
     resolution = Resolution()
     edges: list[tuple[Key, Key, float]] = []
     apart = list(cannot_link)
-    for left, right in pairs:
-        scored = score(left, right)
-        outcome = matcher.decide(scored)
+    for row, (left, right) in enumerate(pairs):
+        chance = chances[row]
+        outcome = matcher.thresholds.decide(chance)
         steward = pinned.get(frozenset((left, right)))
         if steward is not None:
             outcome = "match" if steward == "match" else "distinct"
-        resolution.pairs.append(ScoredPair(left, right, scored, outcome, steward is not None))
+        resolution.pairs.append(
+            ScoredPair(
+                left, right, chance, outcome, steward is not None, explanation(row, left, right)
+            )
+        )
         if steward == "match":
             edges.append((left, right, _CERTAIN))
         elif steward is not None:
             apart.append((left, right))
         else:
-            edges.append((left, right, scored.probability))
+            edges.append((left, right, chance))
     resolution.assignments = join(
         new,
         {k: c for k, c in clusters_of.items() if k in new or k in existing},

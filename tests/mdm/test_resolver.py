@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mdm_samples import person
+from mdm_samples import generated_customers, person
 
 from mdm import Assignment, Cluster, FellegiSunterMatcher, join, resolve_batch
 
@@ -83,3 +83,23 @@ def test_a_new_record_joins_an_existing_golden_record_through_its_members() -> N
     blocks = {k: [1] for k in MATCHER.block_keys(existing[1])}
     resolution = resolve_batch(MATCHER, new, existing, {1: "G1"}, blocks)
     assert resolution.assignments == [Assignment((3,), ("G1",))]
+
+
+def test_a_batch_scores_and_explains_as_the_per_pair_path_with_one_or_two_workers() -> None:
+
+    generated, _ = generated_customers(60, seed=4)
+    new = dict(enumerate(generated))
+    blocks: dict[str, list[int]] = {}
+    for key, record in new.items():
+        for value in MATCHER.block_keys(record):
+            blocks.setdefault(value, []).append(key)
+    one = resolve_batch(MATCHER, new, {}, {}, blocks, workers=1)
+    two = resolve_batch(MATCHER, new, {}, {}, blocks, workers=2)
+    assert len(one.pairs) > 50
+    assert one.pairs == two.pairs
+    assert one.assignments == two.assignments
+    for pair in one.pairs:
+        expected = MATCHER.score(new[pair.left], new[pair.right])
+        assert pair.score == expected
+        assert pair.probability == expected.probability
+        assert pair.outcome == MATCHER.decide(expected)
