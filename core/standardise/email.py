@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Dots a Chinese or Japanese keyboard types in a domain: 。 and ｡ (NFKC already turns ． into .).
 _DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
@@ -31,11 +32,18 @@ def standardise_email(value: str | None) -> str | None:
         return text
     if any(char.isspace() for char in domain):  # not a domain: punycode would hide the spaces
         return text
+    ascii_domain = _punycode(domain)
+    return text if ascii_domain is None else f"{local}@{ascii_domain}"
+
+
+@lru_cache(maxsize=4096)
+def _punycode(domain: str) -> str | None:
+    """An internationalised domain in ASCII (a few domains serve most mailboxes), or
+    ``None`` for an empty or over-long label: not a domain we can encode."""
     try:
-        ascii_domain = domain.translate(_DOTS).encode("idna").decode("ascii")
-    except UnicodeError:  # an empty or over-long label: not a domain we can encode
-        return text
-    return f"{local}@{ascii_domain}"
+        return domain.translate(_DOTS).encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
 
 
 def _unwrap(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from core.standardise.country import standardise_country
@@ -163,17 +164,53 @@ def _as_text(value: Any) -> str | None:
 
 def _iso_date(value: Any, options: StandardiseOptions) -> Any:
     """``"1990年3月5日"`` → ``"1990-03-05"``; an unreadable date stays for quality to report."""
+    if isinstance(value, str):  # birth dates repeat: most are read once per process
+        return _iso_text_date(value, options.date_order)
+    return _read_iso_date(value, options.date_order)
+
+
+@lru_cache(maxsize=65_536)
+def _iso_text_date(value: str, date_order: DateOrder) -> Any:
+    return _read_iso_date(value, date_order)
+
+
+def _read_iso_date(value: Any, date_order: DateOrder) -> Any:
     try:
-        parsed = parse_date(value, options.date_order)
+        parsed = parse_date(value, date_order)
     except ValueError:
         return value
     return parsed.isoformat() if parsed else None
 
 
 def _standardise_names(out: dict[str, Any]) -> None:
-    given = _name_part(out.get("given_name"))
-    family = _name_part(out.get("family_name"))
-    full = _as_text(out.get("full_name"))
+    parts = (out.get("given_name"), out.get("family_name"), out.get("full_name"))
+    if all(part is None or isinstance(part, str) for part in parts):
+        # Text only: the cache would take 1 and True for the same key, as dicts do.
+        names = _text_names(*parts)
+    else:
+        names = _names(*parts)
+    given, family, full, script, latin = names
+    out["given_name"] = given
+    out["family_name"] = family
+    out["full_name"] = full
+    out["name_script"] = script
+    out["name_latin"] = latin
+
+
+#: (given, family, full, script, latin) of a record's names.
+_Names = tuple[str | None, str | None, str | None, str | None, str | None]
+
+
+@lru_cache(maxsize=65_536)
+def _text_names(given: str | None, family: str | None, full: str | None) -> _Names:
+    """:func:`_names` of text values; names repeat (a family, a common given name)."""
+    return _names(given, family, full)
+
+
+def _names(given_value: Any, family_value: Any, full_value: Any) -> _Names:
+    given = _name_part(given_value)
+    family = _name_part(family_value)
+    full = _as_text(full_value)
     if full is None and (given or family):
         full = _join_name(given, family)
     elif full is not None and given is None and family is None:
@@ -182,11 +219,9 @@ def _standardise_names(out: dict[str, Any]) -> None:
         if "," in full and (given or family):  # "Doe, Jane" is a sort key, not how it is said
             full = _join_name(given, family)
     form = standardise_name(full)
-    out["given_name"] = given
-    out["family_name"] = family
-    out["full_name"] = form.text if form else None
-    out["name_script"] = form.script if form else None
-    out["name_latin"] = form.latin if form else None
+    if form is None:
+        return given, family, None, None, None
+    return given, family, form.text, form.script, form.latin
 
 
 def _name_part(value: Any) -> str | None:

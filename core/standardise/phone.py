@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -82,15 +84,26 @@ def read_phone(value: str | None, *regions: str) -> PhoneReading | None:
     original = value.strip()
     if not original:
         return None
+    return _read_text(original, tuple(dict.fromkeys(regions)))
+
+
+#: Phone readings kept per process: a number repeats across copies of one person and a
+#: household's landline across its members; libphonenumber is the costliest standardiser.
+PHONE_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=PHONE_CACHE_SIZE)
+def _read_text(original: str, regions: tuple[str, ...]) -> PhoneReading:
+    """:func:`read_phone` of a trimmed, non-blank value (a :class:`PhoneReading` is frozen,
+    so one reading can be handed to every record that has the same text and regions)."""
     text = original if original.isascii() else unicodedata.normalize("NFKC", original)
     text = _CHINESE_EXTENSION.sub(" ext. ", text)
-    readings = [_parse(text, region) for region in dict.fromkeys(regions)]
-    if _LEADING_00.match(text):
-        readings.append(_parse(_LEADING_00.sub("+", text, count=1), "ZZ"))
+    readings: list[phonenumbers.PhoneNumber | str] = []
+    for reading in _readings(text, regions):  # parsed lazily: the first valid one wins
+        if isinstance(reading, phonenumbers.PhoneNumber) and phonenumbers.is_valid_number(reading):
+            return _valid(original, reading)
+        readings.append(reading)
     parsed = [r for r in readings if isinstance(r, phonenumbers.PhoneNumber)]
-    for number in parsed:
-        if phonenumbers.is_valid_number(number):
-            return _valid(original, number)
     international = [n for n in parsed if n.country_code_source in _CARRIED_COUNTRY]
     best = (international or parsed or [None])[0]
     if best is None:
@@ -104,6 +117,14 @@ def read_phone(value: str | None, *regions: str) -> PhoneReading | None:
         return PhoneReading(original, None, digits, False, reason)
     reason = f"not in an assigned number range of +{best.country_code}"
     return PhoneReading(original, None, digits, True, reason)
+
+
+def _readings(text: str, regions: tuple[str, ...]) -> Iterator[phonenumbers.PhoneNumber | str]:
+    """The text read in each region, then with a leading ``00`` as ``+``, in that order."""
+    for region in regions:
+        yield _parse(text, region)
+    if _LEADING_00.match(text):
+        yield _parse(_LEADING_00.sub("+", text, count=1), "ZZ")
 
 
 def standardise_phone(value: str | None, *regions: str) -> str | None:
