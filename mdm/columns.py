@@ -43,11 +43,10 @@ def encode(values: Iterable[str | None], vocabulary: Sequence[str] | None = None
     ([1, -1, 0, 1], ['a', 'b'])
     """
     values = list(values)
-    words = sorted({v for v in values if v is not None} if vocabulary is None else vocabulary)
-    index = {w: n for n, w in enumerate(words)}
-    codes = np.fromiter(
-        (MISSING if v is None else index[v] for v in values), dtype=np.int32, count=len(values)
-    )
+    words = sorted(set(values) - {None} if vocabulary is None else vocabulary)  # type: ignore[type-var]
+    index: dict[str | None, int] = {w: n for n, w in enumerate(words)}
+    index[None] = MISSING
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
     return Codes(codes, _objects(words))
 
 
@@ -57,17 +56,21 @@ def encode_sets(
     """A row of codes per record for a set of values, padded with ``-1`` (``codes`` is 2-D).
 
     >>> found = encode_sets([{"x", "y"}, None, {"y"}])
-    >>> found.codes.tolist(), found.vocabulary.tolist()
-    ([[0, 1], [-1, -1], [1, -1]], ['x', 'y'])
+    >>> sorted(found.codes[0].tolist()), found.codes[1:].tolist(), found.vocabulary.tolist()
+    ([0, 1], [[-1, -1], [1, -1]], ['x', 'y'])
     """
-    rows = [sorted(v) if v is not None else [] for v in values]
-    words = sorted({w for row in rows for w in row} if vocabulary is None else vocabulary)
+    rows = [list(v) if v else [] for v in values]
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = [w for row in rows for w in row]
+    words = sorted(set(flat) if vocabulary is None else vocabulary)
     index = {w: n for n, w in enumerate(words)}
-    width = max((len(r) for r in rows), default=0) or 1
+    width = int(lengths.max(initial=0)) or 1
     codes = np.full((len(rows), width), MISSING, dtype=np.int32)
-    for position, row in enumerate(rows):
-        if row:
-            codes[position, : len(row)] = [index[w] for w in row]
+    if flat:
+        starts = np.cumsum(lengths) - lengths
+        owners = np.repeat(np.arange(len(rows)), lengths)
+        columns = np.arange(len(flat)) - np.repeat(starts, lengths)
+        codes[owners, columns] = np.fromiter(map(index.__getitem__, flat), np.int32, len(flat))
     return Codes(codes, _objects(words))
 
 

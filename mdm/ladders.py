@@ -57,7 +57,9 @@ class Ladder(Protocol):
         ...
 
 
-def ladder_for(comparison: Comparison, values: Sequence[Any]) -> Ladder:
+def ladder_for(
+    comparison: Comparison, values: Sequence[Any], shared: dict[str, Any] | None = None
+) -> Ladder:
     """The ladder of ``comparison`` over the extracted ``values`` of many records.
 
     >>> from mdm.comparisons import JaroWinklerAtThresholds
@@ -68,7 +70,7 @@ def ladder_for(comparison: Comparison, values: Sequence[Any]) -> Ladder:
     """
     kind = type(comparison)
     if kind is NameComparison:
-        return NameLadder(comparison, values)  # type: ignore[arg-type]
+        return NameLadder(comparison, values, {} if shared is None else shared)  # type: ignore[arg-type]
     if kind is DateComparison and all(_eight_digits(v) for v in values):
         return DateLadder(values)
     if kind is EmailComparison:
@@ -230,8 +232,14 @@ class NameLadder:
     both slots, the rest of the ladder off the parts it compares; Jaro-Winkler only for
     Latin names that differ, once per distinct pair."""
 
-    def __init__(self, comparison: NameComparison, values: Sequence[Any]) -> None:
+    def __init__(
+        self, comparison: NameComparison, values: Sequence[Any], shared: dict[str, Any]
+    ) -> None:
         self.given = comparison.given
+        self.index = 0 if self.given else 1
+        if "names" in shared:  # NameComparison extracts both slots whatever its field
+            self.slots, self.tf_vocabulary = shared["names"]
+            return
         slots = [[v[i] if v is not None else None for v in values] for i in (0, 1)]
         parts = [p for slot in slots for p in slot if p is not None]
         latin = vocabulary_of((p.latin for p in parts), (f for p in parts for f in p.formal))
@@ -240,7 +248,7 @@ class NameLadder:
         width = max((len(p.formal) for p in parts), default=1) or 1
         self.slots = tuple(_Parts(slot, latin, natives, sounds, width) for slot in slots)
         self.tf_vocabulary = as_vocabulary(latin)
-        self.index = 0 if self.given else 1
+        shared["names"] = (self.slots, self.tf_vocabulary)
 
     def _alike(
         self, x: _Parts, y: _Parts, a: np.ndarray, b: np.ndarray, workers: int
@@ -405,9 +413,7 @@ class PhoneLadder:
         numbers = encode_sets(v[0] if v is not None else None for v in values)
         self.numbers = numbers.codes
         self.tf_vocabulary = numbers.vocabulary
-        self.mobile = np.array(
-            [not is_landline(n) for n in numbers.vocabulary.tolist()], dtype=bool
-        )
+        self.mobile = np.full(len(numbers.vocabulary), -1, dtype=np.int8)  # -1: not looked up
         self.tails = encode_sets(v[1] if v is not None else None for v in values).codes
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
@@ -416,11 +422,24 @@ class PhoneLadder:
         live = np.flatnonzero((a[:, 0] >= 0) & (b[:, 0] >= 0))
         a, b = a[live], b[live]
         shared = shares_any(a, b)
-        mobile = np.where(a >= 0, self.mobile[np.maximum(a, 0)], False)
+        mobile = self._mobile(a, b, shared)
         shared_mobile = shares_any(np.where(mobile, a, MISSING), b)
         tail = shares_any(self.tails[left[live]], self.tails[right[live]])
         found[live] = np.where(shared, np.where(shared_mobile, 1, 2), np.where(tail, 3, 4))
         return found
+
+    def _mobile(self, a: np.ndarray, b: np.ndarray, shared: np.ndarray) -> np.ndarray:
+        """Whether each code of ``a`` is a mobile number, looked up (slowly, by
+        phonenumbers) only for the numbers pairs share."""
+        shared_codes = a[shared]
+        hit = np.zeros(shared_codes.shape, dtype=bool)
+        for j in range(b.shape[1]):
+            hit |= shared_codes == b[shared, j][:, None]
+        wanted = np.unique(shared_codes[hit & (shared_codes >= 0)])
+        unknown = wanted[self.mobile[wanted] < 0]
+        vocabulary = self.tf_vocabulary
+        self.mobile[unknown] = [not is_landline(vocabulary[c]) for c in unknown.tolist()]
+        return np.where(a >= 0, self.mobile[np.maximum(a, 0)] == 1, False)
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return smallest_shared(self.numbers[left], self.numbers[right])

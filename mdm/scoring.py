@@ -53,8 +53,10 @@ class PairScorer:
         self.model = model
         self.size = len(prepared)
         if ladders is None:
+            shared: dict[str, object] = {}
             ladders = tuple(
-                ladder_for(c, [p[i] for p in prepared]) for i, c in enumerate(model.comparisons)
+                ladder_for(c, [p[i] for p in prepared], shared)
+                for i, c in enumerate(model.comparisons)
             )
         self.ladders = ladders
         self._prepared = prepared
@@ -85,10 +87,14 @@ class PairScorer:
         if len(pairs) == 0:
             return Counter()
         levels = self.levels(pairs[:, 0], pairs[:, 1], workers)
-        unique, first, counts = np.unique(levels, axis=0, return_index=True, return_counts=True)
-        return Counter(
-            {tuple(unique[k].tolist()): int(counts[k]) for k in np.argsort(first).tolist()}
-        )
+        base = int(levels.max()) + 1
+        if base ** levels.shape[1] >= 2**62:  # too many comparisons for one integer
+            keys = np.unique(levels, axis=0, return_inverse=True)[1].reshape(-1)
+        else:
+            keys = levels.astype(np.int64) @ (base ** np.arange(levels.shape[1], dtype=np.int64))
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return Counter({tuple(levels[first[k]].tolist()): int(counts[k]) for k in order.tolist()})
 
     def total_weights(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,16 @@ def test_comparisons_without_a_ladder_of_their_own_are_scored_per_value_pair(
     ]
     pairs = np.array([(i, j) for i in range(60) for j in range(60) if i != j])
     assert_same_as_per_pair(model, records, pairs)
+
+
+def test_level_patterns_are_counted_in_the_order_the_per_pair_path_meets_them() -> None:
+    """EM sums over the patterns in this order: the same order gives the same floats."""
+    model = default_model()
+    records = dirty_records()
+    pairs = pairs_to_check(records)
+    prepared = [model.prepare(r) for r in records]
+    expected: Counter[tuple[int, ...]] = Counter()
+    for i, j in pairs.tolist():
+        expected[model.levels(prepared[i], prepared[j])] += 1
+    found = PairScorer(model, prepared).patterns(pairs)
+    assert list(found.items()) == list(expected.items())
