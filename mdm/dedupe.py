@@ -40,6 +40,7 @@ class DedupeResult:
     oversized_blocks: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     index: DedupeIndex | None = None
+    block_cap: int = 200
 
     def labels(self) -> list[int]:
         """A cluster number per record, in input order."""
@@ -171,6 +172,7 @@ def dedupe(
         len(edges) - matches,
         dict(index.oversized),
         seconds,
+        block_cap=block_cap,
     )
     if kept is not None:
         result.index = DedupeIndex.build(
