@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,3 +115,19 @@ def test_the_celery_workers_are_two_with_the_schedulers_settings_and_a_health_ch
     for key in ("build", "image", "environment", "volumes", "restart"):
         assert worker[key] == scheduler[key], key  # the duplicated settings have not drifted
     assert "inspect ping" in worker["healthcheck"]["test"][1]
+
+
+@pytest.mark.parametrize("stack", [load(BASE), celery_stack()], ids=["local", "celery"])
+def test_every_airflow_service_reaches_its_database_through_installed_drivers(
+    stack: dict[str, Any],
+) -> None:
+    for name, service in airflow_services(stack).items():
+        env = service["environment"]
+        sync = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+        # Unless told otherwise, Airflow's async engine takes asyncpg for any PostgreSQL URL.
+        default_async = re.sub(r"^postgresql(\+\w+)?:", "postgresql+asyncpg:", sync)
+        for url in (sync, env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC", default_async)):
+            driver = sa.make_url(url).get_driver_name()
+            assert importlib.util.find_spec(driver) is not None, (
+                f"{name}: {driver} is not installed"
+            )
