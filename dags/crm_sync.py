@@ -13,6 +13,9 @@ its XCom summary holds their paths (`report`, `json`, `data_docs`) and the
 checks per status. Golden-record changes are published as the asset
 `crmhub://golden-records`, so downstream DAGs can be scheduled on it.
 
+Schedule: `$CRMHUB_SYNC_SCHEDULE` (a cron expression or preset; `none` for triggered runs
+only), hourly by default.
+
 Params: `config` (path of hub.yaml; default `$CRMHUB_CONFIG`, else `hub.yaml`),
 `store_conn_id` (an Airflow connection holding the store URL; default: the
 config's `store`). Every task is idempotent: a retry joins the same crm-hub run.
@@ -27,6 +30,7 @@ from airflow.sdk import Asset, Param, dag, task
 
 GOLDEN_RECORDS = Asset("crmhub://golden-records")
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("CRMHUB_RETRY_DELAY_SECONDS", "120")))
+SCHEDULE = os.environ.get("CRMHUB_SYNC_SCHEDULE", "@hourly")
 
 
 def _settings() -> tuple[str | None, str | None]:
@@ -43,7 +47,7 @@ def _settings() -> tuple[str | None, str | None]:
 
 @dag(
     dag_id="crm_sync",
-    schedule=os.environ.get("CRMHUB_SYNC_SCHEDULE", "@hourly"),
+    schedule=None if SCHEDULE.strip().lower() in ("", "none") else SCHEDULE,
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

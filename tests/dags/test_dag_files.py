@@ -58,6 +58,14 @@ def test_crm_sync_is_hourly_and_publishes_the_golden_records_asset(dagbag: DagBa
     assert outlets == ["crmhub://golden-records"]
 
 
+def test_crm_sync_runs_only_when_triggered_with_the_schedule_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRMHUB_SYNC_SCHEDULE", "none")
+    dag = DagBag(dag_folder=str(DAGS / "crm_sync.py")).get_dag("crm_sync")
+    assert not dag.timetable.can_be_scheduled
+
+
 def sync_conf(hub: Path) -> dict[str, object]:
     return {"config": str(hub), "store_conn_id": None}
 
