@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from core.records import RawRecord
 
@@ -45,6 +45,7 @@ class Connector(Protocol):
     def streams(self) -> Sequence[Stream]: ...
 
 
+@runtime_checkable
 class TableConnector(Protocol):
     """A connector whose records are the rows of one table (a spreadsheet file).
 

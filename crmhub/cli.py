@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,10 +21,18 @@ from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
 from crmhub.config_commands import config_app
-from crmhub.options import DEFAULT_CONFIG, ActorOption, ConfigOption, RawOption, WaitOption
+from crmhub.options import (
+    DEFAULT_CONFIG,
+    ActorOption,
+    ConfigOption,
+    RawOption,
+    WaitOption,
+    one_of,
+)
 from crmhub.privacy_commands import register as register_privacy_commands
 
 if TYPE_CHECKING:
+    from core.standardise.dates import DateOrder
     from mdm.survivorship import SurvivorshipPolicy
 from crmhub.quality_commands import quarantine_app, report_app
 
@@ -34,6 +43,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy", "ymd")
+
 golden_app = typer.Typer(help="Read golden records.", no_args_is_help=True)
 app.add_typer(golden_app, name="golden")
 sources_app = typer.Typer(help="Look at the configured sources.", no_args_is_help=True)
@@ -61,13 +72,13 @@ def _policy(hub: HubConfig) -> SurvivorshipPolicy:
     return policy_for(hub)
 
 
-def _engine(config: HubConfig):  # type: ignore[no-untyped-def]
+def _engine(config: HubConfig):
     from pipeline.sync import open_store
 
     return open_store(config)
 
 
-def _writer(config: HubConfig, purpose: str, wait: float):  # type: ignore[no-untyped-def]
+def _writer(config: HubConfig, purpose: str, wait: float):
     """The store as its only writer (``with _writer(...) as engine``); see store_writer."""
     from pipeline.store_writer import store_writer
 
@@ -91,7 +102,7 @@ def demo(
     from pipeline.demo import run_demo
 
     with console.progress_bars() as progress:
-        outcome = run_demo(directory, progress=progress)  # type: ignore[arg-type]
+        outcome = run_demo(directory, progress=progress)
     ledger = outcome.result.ledger
     console.out.print(console.ledger_table(ledger))
     console.out.print(console.golden_table(ledger))
@@ -123,7 +134,7 @@ def sync(
 
     hub = _config(config)
     with _writer(hub, "sync", wait) as engine, console.progress_bars() as progress:
-        result = run_sync(hub, source_names=source, progress=progress, engine=engine)  # type: ignore[arg-type]
+        result = run_sync(hub, source_names=source, progress=progress, engine=engine)
     if result.resumed:
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
@@ -174,10 +185,10 @@ def dedupe(
     from pipeline.dedupe import dedupe_file
     from pipeline.evaluate import pairwise_score, read_clusters
 
-    if date_order not in ("dmy", "mdy", "ymd"):
+    order = one_of(date_order, _DATE_ORDERS)
+    if order is None:
         raise ConfigError(f"--date-order: expected dmy, mdy or ymd, got {date_order!r}")
     known = read_clusters(truth) if truth is not None else None
-    order: Literal["dmy", "mdy", "ymd"] = date_order  # type: ignore[assignment]
     with console.progress_bars() as progress:
         result = dedupe_file(
             input_file,
@@ -185,7 +196,7 @@ def dedupe(
             mapping=mapping,
             default_region=region.upper(),
             date_order=order,
-            progress=progress,  # type: ignore[arg-type]
+            progress=progress,
             read_options={
                 k: v
                 for k, v in (("encoding", encoding), ("delimiter", delimiter), ("sheet", sheet))
@@ -253,22 +264,23 @@ def golden_export(
     """Stream active golden records (or those changed after SEQ) as CSV, JSON lines or Parquet."""
     from pipeline.export import FORMATS, export_golden
 
-    if fmt not in FORMATS:
+    chosen = one_of(fmt, FORMATS)
+    if chosen is None:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if fmt == "parquet" and output is None:
+    if chosen == "parquet" and output is None:
         raise ConfigError("--format parquet is binary: write it to a file with -o FILE")
     engine = _engine(_config(config))
-    options = {"since": since, "provenance": provenance, "raw": raw}
+    write = partial(export_golden, engine, fmt=chosen, since=since, provenance=provenance, raw=raw)
     if output is None:
-        result = export_golden(engine, sys.stdout, fmt, **options)  # type: ignore[arg-type]
+        result = write(sys.stdout)
         where = "stdout"
-    elif fmt == "parquet":
+    elif chosen == "parquet":
         with output.open("wb") as binary:
-            result = export_golden(engine, binary, fmt, **options)  # type: ignore[arg-type]
+            result = write(binary)
         where = str(output)
     else:
         with output.open("w", newline="", encoding="utf-8") as out:
-            result = export_golden(engine, out, fmt, **options)  # type: ignore[arg-type]
+            result = write(out)
         where = str(output)
     console.err.print(
         f"{result.count} golden records written to {where}; changes up to seq {result.last_seq} "
@@ -502,7 +514,7 @@ def migrate(
                 console.out.print(f"  {count} × {reason}")
         return
     with _writer(hub, "migrate", wait), console.progress_bars() as progress:
-        result = migrate_file(hub, file, source=source, mapping=mapping, progress=progress)  # type: ignore[arg-type]
+        result = migrate_file(hub, file, source=source, mapping=mapping, progress=progress)
     console.out.print(console.ledger_table(result.ledger))
     if issues := console.field_issues_line(result.ledger):
         console.out.print(issues, markup=False, highlight=False)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from core.errors import redact
@@ -43,7 +51,7 @@ def setup_logging(verbose: bool) -> None:
 
 
 @contextmanager
-def progress_bars() -> Iterator[object]:
+def progress_bars() -> Iterator[Callable[[str, str, int], None]]:
     """A callback ``progress(stage, source, n)`` drawing one bar per stage and source."""
     interactive = err.is_terminal and sys.stderr.isatty()
     with Progress(
@@ -55,26 +63,26 @@ def progress_bars() -> Iterator[object]:
         disable=not interactive,
         transient=False,
     ) as bars:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(stage: str, source: str, amount: int) -> None:
             label = f"{stage} {source}".strip()
             if label not in tasks:
                 tasks[label] = bars.add_task(label, total=None)
-            bars.advance(tasks[label], amount)  # type: ignore[arg-type]
+            bars.advance(tasks[label], amount)
 
         yield advance
 
 
 def ledger_table(ledger: RunLedger) -> Table:
     table = Table(title=f"run {ledger.run_id} ({ledger.kind}): {ledger.status}")
-    counted = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
+    counted: tuple[str, ...] = ("read", "unchanged", "staged", "quarantined", "erased", "deleted")
     if not ledger.total("erased"):
         counted = tuple(c for c in counted if c != "erased")  # only after a ``crmhub forget``
     counted += ("with_field_issues",)  # a part of staged: kept with a value set aside
     headers = {"with_field_issues": "staged with field issues"}
     for column in ("source", *counted, "status"):
-        justify = "left" if column in ("source", "status") else "right"
+        justify: JustifyMethod = "left" if column in ("source", "status") else "right"
         table.add_column(headers.get(column, column), justify=justify)
     for s in ledger.source_ledgers:
         table.add_row(s.source, *(str(getattr(s, c)) for c in counted), s.status)
@@ -121,7 +129,7 @@ def checks_line(counts: dict[str, int]) -> str:
     )
 
 
-def pair_table(left_key: str, left: dict, right_key: str, right: dict) -> Table:  # type: ignore[type-arg]
+def pair_table(left_key: str, left: dict[str, Any], right_key: str, right: dict[str, Any]) -> Table:
     table = Table(title="records")
     for column in ("field", left_key, right_key):
         table.add_column(column)
@@ -136,7 +144,7 @@ def pair_table(left_key: str, left: dict, right_key: str, right: dict) -> Table:
     return table
 
 
-def explanation_table(explanation: dict) -> Table:  # type: ignore[type-arg]
+def explanation_table(explanation: dict[str, Any]) -> Table:
     """Per-field levels and weights (log2 odds): how each field moved the decision."""
     table = Table(
         title=f"evidence (total {explanation.get('total_weight', '?')} bits, "
@@ -155,7 +163,7 @@ def explanation_table(explanation: dict) -> Table:  # type: ignore[type-arg]
     return table
 
 
-def provenance_table(title: str, record: dict, provenance: dict) -> Table:  # type: ignore[type-arg]
+def provenance_table(title: str, record: dict[str, Any], provenance: dict[str, Any]) -> Table:
     """Each golden field, its value, the member it came from and the rule that chose it."""
     table = Table(title=title)
     for column in ("field", "value", "from", "rule"):
@@ -176,7 +184,7 @@ def provenance_table(title: str, record: dict, provenance: dict) -> Table:  # ty
     return table
 
 
-def _rule_text(origin: dict) -> str:  # type: ignore[type-arg]
+def _rule_text(origin: dict[str, Any]) -> str:
     """``most_recent (2026-03-01T09:00:00+00:00)``, ``most_frequent (2 votes)``."""
     rule = str(origin.get("rule", ""))
     if "at" in origin:

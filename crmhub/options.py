@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -43,3 +43,11 @@ WaitOption = Annotated[
         "fail at once, naming it).",
     ),
 ]
+
+
+Choice = TypeVar("Choice", bound=str)
+
+
+def one_of(value: str, choices: tuple[Choice, ...]) -> Choice | None:
+    """``value`` as the choice it names (typed as that choice), or None if it names none."""
+    return next((choice for choice in choices if choice == value), None)

@@ -19,7 +19,7 @@ import typer
 from core.errors import ConfigError
 from core.settings import HubConfig, load_config
 from crmhub import console
-from crmhub.options import DEFAULT_CONFIG, ConfigOption, RawOption, WaitOption
+from crmhub.options import DEFAULT_CONFIG, ConfigOption, RawOption, WaitOption, one_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -145,8 +145,8 @@ def quarantine_export(
     unmask = unmask or not _masks(config)
     from pipeline.quarantine import EXPORT_FORMATS, export_quarantine
 
-    fmt = output.suffix.lower().lstrip(".")
-    if fmt not in EXPORT_FORMATS:
+    fmt = one_of(output.suffix.lower().lstrip("."), EXPORT_FORMATS)
+    if fmt is None:
         raise ConfigError(f"--output: name the file .csv or .jsonl, got {output.name!r}")
     hub = _hub(config)
     engine = _engine(hub)
@@ -159,7 +159,7 @@ def quarantine_export(
         count = export_quarantine(
             engine,
             out,
-            fmt,  # type: ignore[arg-type]
+            fmt,
             source=source,
             unmask=unmask,
             raw=raw,
@@ -226,8 +226,8 @@ def issues_export(
     """Every field issue (values masked), as CSV or JSON lines."""
     from pipeline.field_issue_view import EXPORT_FORMATS, export_field_issues
 
-    fmt = output.suffix.lower().lstrip(".")
-    if fmt not in EXPORT_FORMATS:
+    fmt = one_of(output.suffix.lower().lstrip("."), EXPORT_FORMATS)
+    if fmt is None:
         raise ConfigError(f"--output: name the file .csv or .jsonl, got {output.name!r}")
     engine = _engine(_hub(config))
     try:
@@ -235,7 +235,7 @@ def issues_export(
     except OSError as e:
         raise ConfigError(f"--output: cannot write {output}: {e.strerror}") from e
     with out:
-        count = export_field_issues(engine, out, fmt, source=source, field=field, raw=raw)  # type: ignore[arg-type]
+        count = export_field_issues(engine, out, fmt, source=source, field=field, raw=raw)
     console.err.print(
         f"{count} field issues written to {output}", markup=False, highlight=False, soft_wrap=True
     )

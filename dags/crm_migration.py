@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from typing import Any  # at run time too: Airflow reads return types for multiple_outputs
 
 from airflow.sdk import Param, dag, task
 
@@ -41,7 +42,7 @@ RETRY_DELAY = timedelta(seconds=int(os.environ.get("CRMHUB_RETRY_DELAY_SECONDS",
 )
 def crm_migration() -> None:
     @task
-    def migrate() -> dict:  # type: ignore[type-arg]
+    def migrate() -> dict[str, Any]:
         from airflow.sdk import get_current_context
 
         from pipeline import tasks

@@ -125,8 +125,8 @@ def compile_path(path: str) -> Getter:
 
         return get_every
 
-    if len(segments) == 1:
-        (key,) = segments
+    if len(segments) == 1 and isinstance(segments[0], str):
+        key = segments[0]
 
         def get_key(payload: dict[str, Any]) -> Any:
             return payload.get(key)

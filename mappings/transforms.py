@@ -275,7 +275,7 @@ def _split(separator: str) -> Step:
         for item in items:
             if _is_missing(item):
                 continue
-            for part in as_text(item).split(separator):
+            for part in (as_text(item) or "").split(separator):
                 part = part.strip()
                 if part:
                     parts.append(part)
@@ -296,7 +296,7 @@ def _join(separator: str) -> Step:
     def join(value: Any) -> Any:
         if type(value) is not list:
             return value
-        parts = [as_text(item).strip() for item in value if not _is_empty(item)]
+        parts = [(as_text(item) or "").strip() for item in value if not _is_empty(item)]
         return separator.join(parts) if parts else None
 
     return join
@@ -389,7 +389,7 @@ def _parse_date(formats: str | list[str]) -> Step:
             return value.date().isoformat()
         if isinstance(value, date):
             return value.isoformat()
-        text = as_text(value).strip()
+        text = (as_text(value) or "").strip()
         if not text:
             return None
         iso = iso_date(text)

@@ -181,7 +181,7 @@ def term_values(
     features: Sequence[Any], comparisons: Sequence[Comparison]
 ) -> list[tuple[str, str]]:
     """The ``(comparison name, value)`` pairs one prepared record adds to the counts."""
-    found = []
+    found: list[tuple[str, str]] = []
     for value, comparison in zip(features, comparisons, strict=True):
         if value is not None:
             found.extend((comparison.name, v) for v in comparison.values(value))

@@ -97,7 +97,7 @@ def train(
 
 
 def _random_pairs(count: int, size: int, rng: random.Random) -> np.ndarray:
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     limit = size * (size - 1) // 2
     while len(pairs) < min(count, limit):
         i, j = rng.randrange(size), rng.randrange(size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +40,8 @@ class PairwiseScore:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-def _pairs(counts: Counter[object]) -> int:
-    return sum(n * (n - 1) // 2 for n in counts.values())
+def _pairs(sizes: Iterable[int]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes)
 
 
 def pairwise_score(found: Mapping[str, str], truth: Mapping[str, str]) -> PairwiseScore:
@@ -56,7 +56,9 @@ def pairwise_score(found: Mapping[str, str], truth: Mapping[str, str]) -> Pairwi
     clusters = Counter(found[r] for r in shared)
     entities = Counter(truth[r] for r in shared)
     cells = Counter((found[r], truth[r]) for r in shared)
-    return PairwiseScore(_pairs(clusters), _pairs(entities), _pairs(cells), len(shared))  # type: ignore[arg-type]
+    return PairwiseScore(
+        _pairs(clusters.values()), _pairs(entities.values()), _pairs(cells.values()), len(shared)
+    )
 
 
 def read_clusters(path: Path, key: str = "source_id") -> dict[str, str]:

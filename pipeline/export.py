@@ -29,7 +29,7 @@ from core.store.tables import change_event, golden_record
 from pipeline.clock import as_utc
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
+FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
 META_COLUMNS = ("golden_id", "status", "merged_into", "version", "updated_at")
 FIELD_COLUMNS = (*[c for c in CANONICAL_COLUMNS if c != "source_id"], *DERIVED_COLUMNS)
 EXPORT_COLUMNS = (*META_COLUMNS, *FIELD_COLUMNS)

@@ -23,7 +23,7 @@ from core.store import UnitOfWork
 from core.store.field_issues import Position
 
 ExportFormat = Literal["csv", "jsonl"]
-EXPORT_FORMATS: tuple[str, ...] = ("csv", "jsonl")
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl")
 PAGE = 500
 
 

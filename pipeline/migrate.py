@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from core.errors import ConfigError, InputFileError, ReconciliationError
+from core.records import RawRecord
 from core.settings import HubConfig, SourceConfig
 from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine
@@ -116,7 +117,7 @@ def preview_file(
     try:
         has_store = sa.inspect(engine).has_table("source_record")
         for stream in opened.connector.streams():
-            batch = []
+            batch: list[RawRecord] = []
             for raw in stream.read(None):
                 batch.append(raw)
                 if len(batch) >= batch_size:
@@ -137,7 +138,7 @@ def _preview_batch(
     engine: sa.Engine,
     has_store: bool,
     opened: OpenSource,
-    batch: list,  # type: ignore[type-arg]
+    batch: list[RawRecord],
     options: StandardiseOptions,
     validator: BatchValidator,
     clock: Clock,

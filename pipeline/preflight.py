@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from connectors.base import TableConnector
 from core.errors import ConfigError
 from mappings.coverage import UnfedField, unfed_fields
 from pipeline.sources import OpenSource
@@ -32,14 +33,14 @@ def preflight(sources: Sequence[OpenSource]) -> None:
 def check_columns(source: OpenSource) -> None:
     """For a table source: its file opens and its mapping file reads only columns it has."""
     connector = source.connector
-    if not callable(getattr(connector, "columns", None)):
+    if not isinstance(connector, TableConnector):
         return
-    columns = connector.columns()  # type: ignore[attr-defined]
+    columns = connector.columns()
     if source.mapping_file is None:
         return
     unfed = unfed_fields(source.mapping, columns)
     if unfed:
-        raise ConfigError(_describe(source, connector.location, columns, unfed))  # type: ignore[attr-defined]
+        raise ConfigError(_describe(source, connector.location, columns, unfed))
 
 
 def _describe(

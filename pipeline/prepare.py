@@ -48,6 +48,10 @@ class PreparedBatch:
     rejected: list[Rejected]
 
 
+#: A mapped, standardised record awaiting validation: its raw record and early field issues.
+_Candidate = tuple[RawRecord, dict[str, Any], tuple[FieldIssue, ...]]
+
+
 @lru_cache(maxsize=64)
 def _options(options: StandardiseOptions, source_region: str | None) -> StandardiseOptions:
     return replace(options, source_region=source_region or options.source_region)
@@ -73,7 +77,7 @@ def prepare_batch(
     """
     quarantining = {f for f, p in (field_policy or {}).items() if p == "quarantine"}
     rejected: list[Rejected] = []
-    candidates: list[tuple[RawRecord, dict[str, Any], tuple[FieldIssue, ...]]] = []
+    candidates: list[_Candidate] = []
     for raw in raws:
         flat, problems = apply_mapping(mapping, raw.payload)
         source_id = flat.get("source_id") or raw.source_id
@@ -113,12 +117,12 @@ def prepare_batch(
     return PreparedBatch(accepted, rejected)
 
 
-def _candidate_id(candidate: tuple[Any, ...]) -> Any:
+def _candidate_id(candidate: _Candidate) -> object:
     return candidate[1].get("source_id")
 
 
-def _candidate_line(candidate: tuple[Any, ...]) -> int | None:
-    return candidate[0].line  # type: ignore[no-any-return]
+def _candidate_line(candidate: _Candidate) -> int | None:
+    return candidate[0].line
 
 
 def _mapping_issues(

@@ -27,7 +27,7 @@ from pipeline.masking_targets import ColumnTargets
 from pipeline.quarantine_retry import RetryResult, retry_quarantine
 
 ExportFormat = Literal["csv", "jsonl"]
-EXPORT_FORMATS: tuple[str, ...] = ("csv", "jsonl")
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl")
 CSV_COLUMNS = (
     "source",
     "record_key",

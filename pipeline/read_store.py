@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from core.errors import ConfigError
 from core.settings import HubConfig
@@ -79,7 +81,7 @@ def _require_sqlite_file(url: str) -> None:
         raise ConfigError(f"no store at {parsed.database}: run `crmhub sync` first")
 
 
-def _sqlite_query_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_query_only(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
     cursor.close()

@@ -54,9 +54,9 @@ def split_repeats(
     earlier: list[tuple[Item, Problem]] = []
     for item in items:
         key = source_id(item)
-        winner = last.get(key) if key is not None else item
+        winner = last[key] if key is not None else item
         if winner is item:
             kept.append(item)
         else:
-            earlier.append((item, repeat_problem(line(winner))))  # type: ignore[arg-type]
+            earlier.append((item, repeat_problem(line(winner))))
     return kept, earlier

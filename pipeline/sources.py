@@ -120,7 +120,8 @@ def kind_of(name: str) -> Kind:
 def connection_model(name: str) -> type[BaseModel]:
     """The pydantic model of a kind's ``connection:`` block (imported only when asked)."""
     module, _, model = kind_of(name).settings.partition(":")
-    return getattr(importlib.import_module(module), model)  # type: ignore[no-any-return]
+    found: type[BaseModel] = getattr(importlib.import_module(module), model)
+    return found
 
 
 def open_source(config: HubConfig, source: SourceConfig) -> OpenSource:
@@ -143,7 +144,8 @@ def open_source(config: HubConfig, source: SourceConfig) -> OpenSource:
 
 def _factory(kind: Kind) -> ConnectorFactory:
     module, _, function = kind.factory.partition(":")
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+    factory: ConnectorFactory = getattr(importlib.import_module(module), function)
+    return factory
 
 
 def _spreadsheet(source: SourceConfig, mapping: Mapping, config: HubConfig) -> Connector:

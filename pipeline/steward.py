@@ -8,6 +8,7 @@ any automatic change does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -78,9 +79,14 @@ class _Action:
         self.uow.commit()
         return self.writer.counts.events
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         try:
-            self._uow.__exit__(*exc)  # type: ignore[arg-type]
+            self._uow.__exit__(exc_type, exc, tb)
         finally:
             self._lock.__exit__(None, None, None)
 

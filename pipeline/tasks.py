@@ -51,7 +51,7 @@ def lock_wait() -> float:
         raise ConfigError(f"{LOCK_WAIT_ENV}: expected seconds, got {raw!r}") from e
 
 
-def _writer(config: HubConfig, purpose: str):  # type: ignore[no-untyped-def]
+def _writer(config: HubConfig, purpose: str):
     return store_writer(config, purpose, wait=lock_wait())
 
 

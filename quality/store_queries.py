@@ -10,6 +10,8 @@ JSON fields are read with SQLAlchemy's JSON operators, which become
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
@@ -39,12 +41,12 @@ VALIDATED_FIELDS: tuple[str, ...] = ("email", "phone", "birth_date", "country")
 ALLOWED_SET_FIELDS: tuple[str, ...] = ("country", "kind")
 
 
-def compile_sql(query: sa.Select, dialect: Dialect) -> str:  # type: ignore[type-arg]
+def compile_sql(query: sa.Select[Any], dialect: Dialect) -> str:
     """``query`` as text for ``dialect``, with its values inlined."""
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _text(column: sa.ColumnElement, key: str) -> sa.ColumnElement:  # type: ignore[type-arg]
+def _text(column: sa.ColumnElement[Any], key: str) -> sa.ColumnElement[str]:
     """A JSON field as text, blank → NULL."""
     return sa.func.nullif(sa.func.trim(column[key].as_string()), "")
 
@@ -60,7 +62,7 @@ def _issue_on(*fields: str) -> sa.ColumnElement[bool]:
     return found
 
 
-def records_read(source: str, run_id: int) -> sa.Select:  # type: ignore[type-arg]
+def records_read(source: str, run_id: int) -> sa.Select[Any]:
     """One row per record of ``source`` read by ``run_id``: staged, unchanged or quarantined.
 
     Columns: ``source_id``; ``identity`` (the first identifying field a staged
@@ -142,7 +144,7 @@ def _shared_values(field: str, name: str) -> sa.Subquery:
     )
 
 
-def shared_value_pairs(field: str) -> sa.Select:  # type: ignore[type-arg]
+def shared_value_pairs(field: str) -> sa.Select[Any]:
     """Pairs of active golden records with the same ``field`` (``email``/``phone``) that no
     steward pinned apart ("not a match" between any member of one and any of the other).
 
@@ -183,20 +185,20 @@ def shared_value_pairs(field: str) -> sa.Select:  # type: ignore[type-arg]
     )
 
 
-def pair_ids(field: str) -> sa.Select:  # type: ignore[type-arg]
+def pair_ids(field: str) -> sa.Select[Any]:
     """:func:`shared_value_pairs` without the value itself: what GE sees holds no PII."""
     pairs = shared_value_pairs(field).subquery("pairs")
     return sa.select(pairs.c.left_id, pairs.c.right_id)
 
 
-def golden_scores() -> sa.Select:  # type: ignore[type-arg]
+def golden_scores() -> sa.Select[Any]:
     """One row per active golden record: ``completeness`` (0..1) and ``sources`` (distinct
     sources among its members)."""
     record = golden_record.c.record
     has_name = sa.or_(
         _text(record, "full_name").is_not(None), _text(record, "company").is_not(None)
     )
-    filled = sa.case((has_name, 1), else_=0)
+    filled: sa.ColumnElement[int] = sa.case((has_name, 1), else_=0)
     for name in GOLDEN_SCORED_FIELDS:
         filled = filled + sa.case((_text(record, name).is_not(None), 1), else_=0)
     sources = (
@@ -211,7 +213,7 @@ def golden_scores() -> sa.Select:  # type: ignore[type-arg]
     ).where(golden_record.c.status == "active")
 
 
-def orphan_links() -> sa.Select:  # type: ignore[type-arg]
+def orphan_links() -> sa.Select[Any]:
     """Cross references whose golden record is missing or no longer active."""
     golden = golden_record.c
     return (

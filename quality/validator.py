@@ -199,10 +199,13 @@ class BatchValidator:
                 result_format={"result_format": "COMPLETE"},
                 expectation_parameters=suite_parameters(today),
             )
-        by_rule = {r.expectation_config.meta["rule"]: r for r in outcome.results}
+        by_rule = {
+            _suite_meta(r.expectation_config.meta if r.expectation_config else None)["rule"]: r
+            for r in outcome.results
+        }
         statistics: list[CheckStatistics] = []
         for expectation in suite.expectations:
-            meta = expectation.meta
+            meta = _suite_meta(expectation.meta)
             result = by_rule[meta["rule"]]
             failing = _failing_rows(result)
             for position in failing:
@@ -260,6 +263,13 @@ def _create_ge_objects() -> tuple[BatchDefinition, ExpectationSuite]:
     asset = context.data_sources.add_pandas("crm_hub").add_dataframe_asset(SUITE_NAME)
     logger.debug("Great Expectations context ready with suite %s", SUITE_NAME)
     return asset.add_batch_definition_whole_dataframe("batch"), suite
+
+
+def _suite_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``rule``, ``field`` and ``reason`` that every expectation of our suite carries."""
+    if not meta:
+        raise QualityCheckError("an expectation without the rule, field and reason of its check")
+    return meta
 
 
 def _failing_rows(result: Any) -> list[int]:

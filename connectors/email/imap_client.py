@@ -86,7 +86,7 @@ class ImapClient:
             )
         _, values = imap.response("UIDVALIDITY")
         try:
-            return int(values[-1])  # type: ignore[index, arg-type]
+            return int(values[-1])
         except (TypeError, ValueError, IndexError) as e:
             raise SourceUnavailable(
                 f"{self.settings.address}: folder {folder!r} was opened without a UIDVALIDITY"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 
 _ENCODED = re.compile(r"&([^-]*)-")
 _LIST_REPLY = re.compile(
@@ -66,13 +67,11 @@ def quote_mailbox(name: str) -> str:
     return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def listed_folders(data: list[bytes | tuple[bytes, bytes] | None]) -> list[str]:
+def listed_folders(data: Sequence[bytes | tuple[bytes, bytes] | None]) -> list[str]:
     """The selectable folder names of a LIST reply, decoded."""
     names: list[str] = []
-    for item in data:
-        literal: bytes | None = None
-        if isinstance(item, tuple):
-            item, literal = item[0], item[1]
+    for entry in data:
+        item, literal = entry if isinstance(entry, tuple) else (entry, None)
         if not isinstance(item, bytes):
             continue
         match = _LIST_REPLY.match(item.strip())

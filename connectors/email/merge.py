@@ -70,7 +70,12 @@ def combine_contacts(staged: dict[str, Any], new: dict[str, Any]) -> dict[str, A
     """Fold ``new`` into ``staged`` (see the module docstring); returns ``staged`` if unchanged."""
     old_folders, new_folders = staged.get("folders"), new.get("folders")
     old_validity, new_validity = staged.get("uidvalidity"), new.get("uidvalidity")
-    if not all(isinstance(x, dict) for x in (old_folders, new_folders, old_validity, new_validity)):
+    if not (
+        isinstance(old_folders, dict)
+        and isinstance(new_folders, dict)
+        and isinstance(old_validity, dict)
+        and isinstance(new_validity, dict)
+    ):
         return new  # not a record of this shape: the new one is all there is to go on
     folders, validity = dict(old_folders), dict(old_validity)
     changed = False

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
@@ -109,11 +109,11 @@ class SpreadsheetStream:
             id_index, updated_index = key_columns(settings, table)
             columns = table.columns
             index = 0
-            for line, values in table.rows:
+            for line, cells in table.rows:
                 index += 1
                 if index < first:
                     continue
-                problems = _unread(columns, values) if table.unread_cells else ()
+                values, problems = _readable(columns, cells)
                 raw_id = str(line) if id_index is None else values[id_index]
                 updated = values[updated_index] if updated_index is not None else None
                 yield RawRecord(
@@ -155,14 +155,16 @@ class SpreadsheetStream:
         return row
 
 
-def _unread(columns: tuple[str, ...], values: list[Any]) -> tuple[Problem, ...]:
-    """The problems of the row's unread cells, which become empty (None) in ``values``."""
-    problems = []
-    for i, value in enumerate(values):
-        if type(value) is UnreadCell:
-            values[i] = None
-            problems.append(Problem(columns[i], value.problem, READER_CHECK))
-    return tuple(problems)
+def _readable(
+    columns: tuple[str, ...], cells: Sequence[str | UnreadCell | None]
+) -> tuple[list[str | None], tuple[Problem, ...]]:
+    """The row's values, its unread cells empty (None), and the problems of those cells."""
+    problems = tuple(
+        Problem(columns[i], cell.problem, READER_CHECK)
+        for i, cell in enumerate(cells)
+        if isinstance(cell, UnreadCell)
+    )
+    return [None if isinstance(cell, UnreadCell) else cell for cell in cells], problems
 
 
 def _timestamp(settings: SpreadsheetSettings, value: str, line: int) -> datetime | None:

@@ -43,14 +43,13 @@ class Table:
 
     ``rows`` yields ``(line, values)``: the line (CSV) or sheet row (XLSX) where
     the row starts, and one value per column (``str``, or None for an empty
-    XLSX cell, or an :class:`UnreadCell` when ``unread_cells`` is set). Blank
-    rows are already left out.
+    XLSX cell, or an :class:`UnreadCell` where an XLSX cell could not be read).
+    Blank rows are already left out.
     """
 
     columns: tuple[str, ...]
     header_line: int
-    rows: Iterator[tuple[int, list[str | UnreadCell | None]]]
-    unread_cells: bool = False
+    rows: Iterator[tuple[int, Sequence[str | UnreadCell | None]]]
 
 
 def open_bytes(path: str) -> BinaryIO:

@@ -22,7 +22,9 @@ from connectors.spreadsheet.xlsx_limits import ReadBudget, timer
 _FORMULA_SHOWN = 80
 
 
-class _FormulaAwareParser(WorkSheetParser):  # type: ignore[misc]
+class _FormulaAwareParser(WorkSheetParser):
+    _sheet_title: str  # set before parsing: the sheet named in an uncomputed cell's problem
+
     def parse_cell(self, element: Any) -> dict[str, Any]:
         cell: dict[str, Any] = super().parse_cell(element)
         if cell["value"] is None:

@@ -77,9 +77,7 @@ def open_xlsx(settings: SpreadsheetSettings) -> Iterator[Table]:
                     raise InputFileError(path, f"the header has {cell.problem}", line)
             columns = column_names(path, line, [cell_text(cell) for cell in cells])
             rest = chain(leftover, rows)
-            yield Table(
-                columns, line, _data_rows(rest, path, sheet.title, len(columns)), unread_cells=True
-            )
+            yield Table(columns, line, _data_rows(rest, path, sheet.title, len(columns)))
         finally:
             workbook.close()
 
@@ -153,9 +151,11 @@ def cell_text(value: Any) -> str | None:
 
 def _data_rows(
     rows: NumberedRows, path: str, sheet: str, width: int
-) -> Iterator[tuple[int, list[str | None]]]:
+) -> Iterator[tuple[int, list[str | UnreadCell | None]]]:
     for line, row in rows:
-        values = [value if type(value) is UnreadCell else cell_text(value) for value in row[:width]]
+        values: list[str | UnreadCell | None] = [
+            value if type(value) is UnreadCell else cell_text(value) for value in row[:width]
+        ]
         if len(row) > width:
             for column, value in enumerate(row[width:], start=width + 1):
                 if not is_blank(value):

@@ -169,7 +169,7 @@ def _classify(error: sa.exc.DBAPIError) -> str:
 
 def _first_line(error: BaseException | None) -> str:
     """The driver's own message, first line only (pymysql's is ``(code, message)``)."""
-    args = getattr(error, "args", ())
+    args: tuple[object, ...] = error.args if error is not None else ()
     if len(args) > 1 and isinstance(args[0], int):
         text = str(args[1])
     else:

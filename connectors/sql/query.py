@@ -81,7 +81,7 @@ def rows_source(
     *, table: str | None, schema: str | None, query: str | None, columns: list[str]
 ) -> FromClause:
     """The table, or the query as a subquery named ``src``, exposing ``columns`` by name."""
-    named = [sa.column(name) for name in columns]
+    named: list[sa.ColumnClause[Any]] = [sa.column(name) for name in columns]
     if table is not None:
         return sa.table(table, *named, schema=schema)
     assert query is not None
@@ -96,7 +96,7 @@ def page(
     size: int,
 ) -> Select[Any]:
     """One page of every column of ``source``: filtered, ordered by ``order``, ``size`` rows."""
-    statement = sa.select(sa.literal_column("*")).select_from(source)
+    statement: Select[Any] = sa.select(sa.literal_column("*")).select_from(source)
     if where:
         statement = statement.where(*where)
     return statement.order_by(*(source.c[name] for name in order)).limit(size)

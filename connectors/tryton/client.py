@@ -126,6 +126,7 @@ class TrytonClient:
         headers = {"Content-Type": "application/json"}
         if authorization:
             headers["Authorization"] = authorization
+        cause: Exception | None
         for attempt in itertools.count():
             try:
                 response = self._http.post(

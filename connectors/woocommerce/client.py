@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import requests
@@ -126,7 +126,7 @@ class WooCommerceClient:
 
     def customer_pages(
         self, *, start_page: int = 1, filters: dict[str, str] | None = None
-    ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    ) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
         """``(page number, customers)`` by ascending id, from ``start_page`` to the last page.
 
         Ordered by id because no other order is stable while paging: customers

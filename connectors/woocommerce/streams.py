@@ -113,7 +113,9 @@ class CustomersStream:
             pages = self._client.customer_pages(start_page=page, filters=filters)
             number, customers = next(pages)
             pages.close()
-            ids = [c.get("id") for c in customers if isinstance(c, dict)]
+            ids: list[int] = [
+                c["id"] for c in customers if isinstance(c, dict) and isinstance(c.get("id"), int)
+            ]
             if ids and min(ids) <= first_id:
                 return number
             log.info(

@@ -132,8 +132,9 @@ def _standardise_address(address: Any) -> dict[str, Any] | None:
     }
     if clean.get("country"):
         clean["country"] = standardise_country(clean["country"])
-    if clean.get("postcode"):
-        clean["postcode"] = clean["postcode"].upper()
+    postcode = clean.get("postcode")
+    if postcode:
+        clean["postcode"] = postcode.upper()
     return clean if any(clean.values()) else None
 
 

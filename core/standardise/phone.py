@@ -105,11 +105,12 @@ def _read_text(original: str, regions: tuple[str, ...]) -> PhoneReading:
         readings.append(reading)
     parsed = [r for r in readings if isinstance(r, phonenumbers.PhoneNumber)]
     international = [n for n in parsed if n.country_code_source in _CARRIED_COUNTRY]
-    best = (international or parsed or [None])[0]
-    if best is None:
+    likely = international or parsed
+    if not likely:
         failures = [r for r in readings if isinstance(r, str)]
         reason = failures[0] if failures else _PARSE_REASONS[_NOT_A_NUMBER]
         return PhoneReading(original, None, _decimal_digits(text), False, reason)
+    best = likely[0]
     digits = f"{best.country_code}{phonenumbers.national_significant_number(best)}"
     length = phonenumbers.is_possible_number_with_reason(best)
     if length in _LENGTH_REASONS:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -27,13 +33,14 @@ def make_engine(url: str) -> Engine:
     def remember_store(context: sa.engine.ExceptionContext) -> None:
         """Say which store a driver error came from (see core.store.failures)."""
         with contextlib.suppress(AttributeError, TypeError):
-            context.original_exception.crmhub_store = location  # type: ignore[attr-defined]
+            # a tag on the driver's own exception, read back by getattr in core.store.failures
+            context.original_exception.crmhub_store = location  # type: ignore[attr-defined]  # see above
 
     sa.event.listen(engine, "handle_error", remember_store)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -43,7 +50,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _alembic_config(connection: sa.Connection):  # type: ignore[no-untyped-def]
+def _alembic_config(connection: sa.Connection) -> Config:
     from alembic.config import Config
 
     config = Config()

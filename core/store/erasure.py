@@ -93,7 +93,7 @@ class ErasureRepository:
             ).rowcount
         return removed
 
-    def quarantine_rows(self) -> Iterator[sa.Row[Any]]:
+    def quarantine_rows(self) -> Iterator[sa.Row[Any, Any, Any, Any]]:
         """Every quarantine entry (any status), in key order, a page at a time."""
         q = quarantine.c
         after: tuple[str, str] = ("", "")

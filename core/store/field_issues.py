@@ -144,11 +144,13 @@ class FieldIssueRepository:
             query = query.where(s.source_id > after)
         return list(self._c.execute(query))
 
-    def of_check(self, source: str, source_ids: Sequence[str], check: str) -> list[sa.Row[Any]]:
+    def of_check(
+        self, source: str, source_ids: Sequence[str], check: str
+    ) -> list[sa.Row[Any, Any, Any, Any]]:
         """The issues ``check`` found on these records (``reader``: only a new read clears
         them, a retry from the stored payload cannot)."""
         t = field_issue.c
-        found: list[sa.Row[Any]] = []
+        found: list[sa.Row[Any, Any, Any, Any]] = []
         for chunk in chunked(list(source_ids)):
             found += self._c.execute(
                 sa.select(t.source_id, t.field, t.reason, t.check).where(

@@ -75,9 +75,9 @@ class MatchingRepository:
     def key_totals(self, prefix: str) -> tuple[int, int, int]:
         """Over the keys starting with ``prefix``: (records counted, sum of squared counts,
         distinct keys), one aggregate over that range of the key index."""
-        key = block_key.c.blocking_key
+        key: sa.ColumnElement[str] = block_key.c.blocking_key
         if self._c.dialect.name == "postgresql":  # a range of bytes, whatever the locale
-            key = key.collate("C")  # type: ignore[assignment]
+            key = key.collate("C")
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         per_key = (
             sa.select(sa.func.count().label("n"))

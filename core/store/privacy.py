@@ -13,6 +13,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Literal, overload
 
 import sqlalchemy as sa
 
@@ -27,6 +28,10 @@ class PrivacyRepository:
         self._c = connection
         self._key: bytes | None = None
 
+    @overload
+    def _hash_key(self, *, create: Literal[True]) -> bytes: ...
+    @overload
+    def _hash_key(self, *, create: bool) -> bytes | None: ...
     def _hash_key(self, *, create: bool) -> bytes | None:
         if self._key is None:
             found = self._c.execute(
@@ -49,16 +54,15 @@ class PrivacyRepository:
     def digest(self, kind: str, value: str, *, create: bool = False) -> str | None:
         """The tombstone digest of ``value``; None while the store has no key (no erasures)."""
         key = self._hash_key(create=create)
-        if key is None:
-            return None
-        return hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+        return None if key is None else _digest(key, kind, value)
 
     def add(self, identifiers: Iterable[tuple[str, str]], *, erasure_id: int, at: datetime) -> int:
         """Tombstone each (kind, value); returns how many distinct ones were written."""
-        digests = {(kind, self.digest(kind, value, create=True)) for kind, value in identifiers}
+        key = self._hash_key(create=True)
+        digests = {(kind, _digest(key, kind, value)) for kind, value in identifiers}
         rows = [
             {"kind": kind, "digest": digest, "erasure_id": erasure_id, "created_at": at}
-            for kind, digest in sorted(digests)  # type: ignore[type-var]
+            for kind, digest in sorted(digests)
         ]
         upsert(self._c, tombstone, rows, key=("kind", "digest"), update=())
         return len(rows)
@@ -85,3 +89,7 @@ class PrivacyRepository:
                 ).scalars():
                     found.add(by_digest[(kind, digest)])
         return found
+
+
+def _digest(key: bytes, kind: str, value: str) -> str:
+    return hmac.new(key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()

@@ -53,7 +53,7 @@ class QualityRepository:
 
     def _pages(
         self,
-        query: sa.Select,  # type: ignore[type-arg]
+        query: sa.Select[Any],
         key: sa.ColumnElement[str],
         page: int,
     ) -> Iterator[dict[str, Any]]:

@@ -24,6 +24,7 @@ def upsert(
     if not rows:
         return
     dialect = connection.dialect.name
+    statement: postgresql.Insert | sqlite.Insert  # the same ON CONFLICT clauses on both
     if dialect == "postgresql":
         statement = postgresql.insert(table)
     elif dialect == "sqlite":

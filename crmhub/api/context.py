@@ -40,4 +40,5 @@ class ApiContext:
 
 
 def context(request: Request) -> ApiContext:
-    return request.app.state.context  # type: ignore[no-any-return]
+    found: ApiContext = request.app.state.context
+    return found

@@ -19,6 +19,7 @@ import ipaddress
 import logging
 import re
 import socket
+from typing import Any
 from urllib.parse import quote, unquote_plus
 
 import uvicorn
@@ -70,7 +71,7 @@ def _clean_parameter(found: re.Match[str]) -> str:
     return f"{separator}{name}={quote(cleaned, safe='*@')}"
 
 
-def uvicorn_config(config: HubConfig, host: str, port: int, **options: object) -> uvicorn.Config:
+def uvicorn_config(config: HubConfig, host: str, port: int, **options: Any) -> uvicorn.Config:
     """A uvicorn config for the API over ``config``'s store, its access log redacted."""
     set_masking(config.privacy.mask_personal_data)
     app = create_app(config)

@@ -36,7 +36,10 @@ def trust_rank(member: Member) -> Rank:
 class Rule(Protocol):
     """Picks the winning candidate of a field and says what it decided on."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The rule's name in ``hub.yaml`` (a class attribute of each rule)."""
+        ...
 
     def pick(self, candidates: Sequence[Candidate]) -> Candidate: ...
 
