@@ -34,7 +34,7 @@ class NoAliasLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that refuses anchors and aliases where it meets them."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             raise ComposerError(

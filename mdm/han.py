@@ -40,7 +40,8 @@ def fold_han(text: str) -> str:
     """
     if not has_han(text):
         return text
-    return _to_simplified().convert(text)
+    simplified: str = _to_simplified().convert(text)  # opencc is untyped
+    return simplified
 
 
 @lru_cache(maxsize=262144)

@@ -9,7 +9,7 @@ in any order give the same winner.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -187,7 +187,7 @@ class Union:
 
 
 #: Rules by their name in ``hub.yaml``.
-RULES: dict[str, type[Any]] = {
+RULES: dict[str, Callable[[], Rule | Union]] = {
     rule.name: rule
     for rule in (SourcePriority, MostRecent, MostComplete, MostFrequent, Longest, Union)
 }
