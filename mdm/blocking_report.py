@@ -176,9 +176,9 @@ def _recall(
     total = len(truth)
     report.true_pairs, report.lost_to_caps = total, lost
     report.recall = kept / total if total else 1.0
-    for rule in report.rules:
-        rule.recall = found[rule.rule] / total if total else 1.0
-        rule.only = alone[rule.rule] / total if total else 0.0
+    for entry in report.rules:
+        entry.recall = found[entry.rule] / total if total else 1.0
+        entry.only = alone[entry.rule] / total if total else 0.0
 
 
 def truth_pairs(entities: Sequence[Hashable]) -> list[tuple[int, int]]:
