@@ -107,12 +107,13 @@ def start_celery_airflow(airflow: Processes, env: dict[str, str], base: str) -> 
         airflow.start(name, [*command, *options, "--without-gossip"], env)
     deadline = time.monotonic() + 240
     session = requests.Session()
-    wait_until(
-        lambda: answers(session, f"{base}/api/v2/monitor/health"),
-        "the API server did not become ready",
-        deadline,
-        airflow,
-    )
+    for path in ("/api/v2/monitor/health", "/execution/health"):  # the latter builds its app
+        wait_until(
+            lambda path=path: answers(session, f"{base}{path}"),
+            f"the API server does not answer {path}",
+            deadline,
+            airflow,
+        )
     for name in WORKERS:
         wait_until(
             lambda name=name: f"{name}@" in airflow.log(name) and " ready." in airflow.log(name),
