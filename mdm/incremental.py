@@ -76,8 +76,9 @@ class DedupeIndex:
         pairs are scored as arrays (:func:`mdm.scoring.score_pairs`, ``workers`` threads)."""
         start = len(self.prepared)
         model = self.model
-        new = [model.prepare(r) for r in records]
-        keys = [{hash(k) for k in block_keys(r)} for r in records]  # type: ignore[union-attr]
+        batch = list(records)  # read twice: prepared, then keyed
+        new = [model.prepare(r) for r in batch]
+        keys = [{hash(k) for k in block_keys(r)} for r in batch]
         pairs = list(self._pairs(start, keys))
         self.prepared.extend(new)
         _, weights = score_pairs(model, self.prepared, pairs, workers=workers)

@@ -10,17 +10,26 @@ is plain data: :meth:`Model.to_dict` / :meth:`Model.from_dict` store and reload 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from mdm.comparisons import Comparison, Record
 from mdm.frequencies import TermFrequencies
-from mdm.guards import DEFAULT_GUARDS, Guard, compile_guards, first_cap
+from mdm.guards import DEFAULT_GUARDS, CompiledGuard, Guard, compile_guards, first_cap
 from mdm.library import CUSTOMER_COMPARISONS, comparison_from_dict
 from mdm.score import FieldComparison, PairScore
 
 Prepared = tuple[Any, ...]
+#: One comparison as the fast scoring loop reads it: level, level weights, TF levels,
+#: TF tables, TF value.
+_FastComparison = tuple[
+    Callable[[Any, Any], int],
+    tuple[float, ...],
+    frozenset[int],
+    tuple[str, ...],
+    Callable[[Any, Any], str | None],
+]
 FORMAT = "crm-hub/fellegi-sunter/1"
 
 
@@ -46,7 +55,7 @@ def probability_of(weight: float) -> float:
     """The probability for a total weight in bits: the inverse of :func:`bits`."""
     if weight > 60:
         return 1.0
-    return 1.0 / (1.0 + 2.0 ** (-weight))
+    return 1.0 / (1.0 + math.pow(2.0, -weight))
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,11 @@ class Model:
     frequencies: TermFrequencies = field(default_factory=TermFrequencies)
     guards: tuple[Guard, ...] = DEFAULT_GUARDS
     training: Mapping[str, Any] = field(default_factory=dict)
+    # Derived in __post_init__ for the scoring loops; not part of the model's data.
+    _weights: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
+    _prior_bits: float = field(init=False, repr=False, compare=False)
+    _guards: tuple[CompiledGuard, ...] = field(init=False, repr=False, compare=False)
+    _fast: tuple[_FastComparison, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.prior < 1.0:
@@ -96,7 +110,7 @@ class Model:
     @property
     def weights(self) -> tuple[tuple[float, ...], ...]:
         """Per comparison, the weight in bits of each level (index 0 = missing, 0 bits)."""
-        return self._weights  # type: ignore[attr-defined, no-any-return]
+        return self._weights
 
     def prepare(self, record: Record) -> Prepared:
         """Extract every comparison's value once; score prepared records many times."""
@@ -114,9 +128,9 @@ class Model:
     ) -> float:
         """The total weight in bits, without building an explanation (the fast path)."""
         adjustment = (frequencies or self.frequencies).least_adjustment
-        total = self._prior_bits  # type: ignore[attr-defined]
+        total = self._prior_bits
         levels = [0] * len(a)
-        fast = self._fast  # type: ignore[attr-defined]
+        fast = self._fast
         for index, (level_of, weights, tf_levels, tables, tf_value) in enumerate(fast):
             x, y = a[index], b[index]
             if x is not None and y is not None:
@@ -124,8 +138,8 @@ class Model:
                 total += weights[level]
                 if level in tf_levels:
                     total += adjustment(tables, tf_value(x, y))
-        if self._guards:  # type: ignore[attr-defined]
-            guard = first_cap(self._guards, levels, total)  # type: ignore[attr-defined]
+        if self._guards:
+            guard = first_cap(self._guards, levels, total)
             if guard is not None:
                 return guard.cap
         return total
@@ -147,12 +161,12 @@ class Model:
         :meth:`mdm.scoring.PairScorer.levels`): every field's level, weight and TF part.
         The total is summed in :meth:`total_weight`'s order, so it is the same float."""
         frequencies = frequencies or self.frequencies
-        prior = self._prior_bits  # type: ignore[attr-defined]
+        prior = self._prior_bits
         total = prior
         parts = []
         for comparison, weights, level, x, y in zip(
             self.comparisons,
-            self._weights,  # type: ignore[attr-defined]
+            self._weights,
             levels,
             a,
             b,
@@ -177,7 +191,7 @@ class Model:
                     note=comparison.note(x, y),
                 )
             )
-        guard = first_cap(self._guards, [int(x) for x in levels], total)  # type: ignore[attr-defined]
+        guard = first_cap(self._guards, [int(x) for x in levels], total)
         if guard is not None:
             parts.append(FieldComparison("guard", guard.name, guard.cap - total, note=guard.reason))
             total = guard.cap

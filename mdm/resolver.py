@@ -89,6 +89,17 @@ class Resolution:
 _CERTAIN = 1.0
 
 
+def _records_only(rescore: Callable[[Key, Key], float]) -> Callable[[Key, Key], float]:
+    """``rescore`` for two records; a pair with a cluster in it has no evidence either way."""
+
+    def rescore_records(a: Key, b: Key) -> float:
+        if isinstance(a, Cluster) or isinstance(b, Cluster):
+            return 0.5
+        return rescore(a, b)
+
+    return rescore_records
+
+
 def join(
     new: Iterable[Key],
     clusters_of: Mapping[Key, Key],
@@ -118,17 +129,12 @@ def join(
     edges.extend((k, Cluster(c), _CERTAIN) for k, c in clusters_of.items())
     apart = list(cannot_link)
 
-    def rescore_records(a: Key, b: Key) -> float:
-        if isinstance(a, Cluster) or isinstance(b, Cluster):
-            return 0.5  # no evidence either way
-        return rescore(a, b)  # type: ignore[misc]
-
     groups = cluster(
         new,
         edges,
         threshold=thresholds.auto_merge,
         strong=thresholds.strong,
-        rescore=rescore_records if rescore is not None else None,
+        rescore=_records_only(rescore) if rescore is not None else None,
         cannot_link=apart,
     )
     found = []

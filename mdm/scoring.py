@@ -110,7 +110,7 @@ class PairScorer:
         if levels is None:
             levels = self.levels(left, right, workers)
         frequencies = frequencies or self.model.frequencies
-        total = np.full(len(left), self.model._prior_bits, dtype=np.float64)  # type: ignore[attr-defined]
+        total = np.full(len(left), self.model._prior_bits, dtype=np.float64)
         for index, comparison in enumerate(self.model.comparisons):
             level = levels[:, index]
             total += self._weights[index][level]
@@ -121,7 +121,7 @@ class PairScorer:
                     index, comparison.tf_tables, frequencies, left[taking], right[taking]
                 )
                 total += adjustment
-        for compiled in self.model._guards:  # type: ignore[attr-defined]
+        for compiled in self.model._guards:
             applies = np.ones(len(left), dtype=bool)
             if compiled.when:
                 applies = np.zeros(len(left), dtype=bool)
