@@ -22,7 +22,7 @@ venv-airflow: $(UV)
 demo: venv
 	$(VENV)/bin/crmhub demo
 
-test: venv-airflow
+test: venv-airflow typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest
@@ -37,7 +37,7 @@ typecheck: venv-airflow
 		echo 'a type: ignore above gives no reason: write "# type: ignore[code]  # why"'; \
 		exit 1; fi
 
-lint: venv
+lint: venv typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
