@@ -119,7 +119,12 @@ def candidate_pairs(index: BlockIndex, *, part: int = 0, parts: int = 1) -> np.n
     if not codes:
         return np.zeros((0, 2), dtype=np.int64)
     unique = np.unique(np.concatenate(codes))
-    return np.stack((unique // index.records, unique % index.records), axis=1)
+    del codes
+    kind = np.int32 if index.records < 2**31 else np.int64  # half the memory of a partition
+    left = (unique // index.records).astype(kind)
+    right = (unique % index.records).astype(kind)
+    del unique
+    return np.stack((left, right), axis=1)
 
 
 def partition_count(index: BlockIndex, max_occurrences: int = 20_000_000) -> int:

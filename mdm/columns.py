@@ -2,10 +2,10 @@
 
 Scoring a million candidate pairs one Python call at a time costs minutes; comparing
 integer codes of whole pair arrays with numpy costs milliseconds. A column holds, per
-record, an integer code for a value (``-1``: missing) and the vocabulary the codes index.
-Vocabularies are sorted, so comparing codes orders values as comparing the strings does
-(a comparison's "smallest shared value" is the smallest shared code). A record holding a
-set of values (every address in ``emails``) gets a row of codes padded with ``-1``.
+record, an integer code for a value (``-1``: missing) and the vocabulary the codes index;
+a record holding a set of values (every address in ``emails``) gets a row of codes padded
+with ``-1``. Columns are appended to record by record (compact ``array`` buffers), so that
+a million records are encoded as they are read, without keeping their values.
 
 Fuzzy similarities are computed with rapidfuzz's ``process.cpdist`` on the distinct value
 pairs of a pair array only: a city compared a million times has a few hundred pairs of
@@ -14,8 +14,8 @@ spellings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -24,70 +24,92 @@ from rapidfuzz import process
 MISSING = -1
 
 
-@dataclass(frozen=True)
-class Codes:
-    """One value per record as a code into ``vocabulary`` (sorted); ``-1`` when missing."""
+class Vocabulary:
+    """Distinct words in order of first appearance, each with its code.
 
-    codes: np.ndarray
-    vocabulary: np.ndarray  # object array of str, sorted
+    >>> words = Vocabulary()
+    >>> [words.code(w) for w in ("b", None, "a", "b")], words.array().tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str | None, int] = {None: MISSING}
+        self.words: list[str] = []
+
+    def code(self, word: str | None) -> int:
+        found = self._codes.get(word)
+        if found is None:
+            found = self._codes[word] = len(self.words)
+            self.words.append(word)  # type: ignore[arg-type]
+        return found
 
     def __len__(self) -> int:
-        return len(self.codes)
+        return len(self.words)
+
+    def array(self) -> np.ndarray:
+        """The words as the object array codes index."""
+        found = np.empty(len(self.words), dtype=object)
+        found[:] = self.words
+        return found
 
 
-def encode(values: Iterable[str | None], vocabulary: Sequence[str] | None = None) -> Codes:
-    """Codes for ``values`` in a sorted vocabulary (their own distinct values by default).
+class Column:
+    """One code per record, appended as records are encoded (``-1``: missing).
 
-    >>> found = encode(["b", None, "a", "b"])
-    >>> found.codes.tolist(), found.vocabulary.tolist()
-    ([1, -1, 0, 1], ['a', 'b'])
+    >>> words = Vocabulary()
+    >>> column = Column(words)
+    >>> for word in ("x", None, "x"):
+    ...     column.add(word)
+    >>> column.array().tolist()
+    [0, -1, 0]
     """
-    values = list(values)
-    words = sorted(set(values) - {None} if vocabulary is None else vocabulary)  # type: ignore[type-var]
-    index: dict[str | None, int] = {w: n for n, w in enumerate(words)}
-    index[None] = MISSING
-    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
-    return Codes(codes, _objects(words))
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.codes = array("i")
+
+    def add(self, word: str | None) -> None:
+        self.codes.append(self.vocabulary.code(word))
+
+    def array(self) -> np.ndarray:
+        return np.frombuffer(self.codes, dtype=np.int32).copy()
 
 
-def encode_sets(
-    values: Iterable[Iterable[str] | None], vocabulary: Sequence[str] | None = None
-) -> Codes:
-    """A row of codes per record for a set of values, padded with ``-1`` (``codes`` is 2-D).
+class SetColumn:
+    """A set of codes per record, appended as records are encoded; :meth:`array` pads
+    them into rows of one width with ``-1``.
 
-    >>> found = encode_sets([{"x", "y"}, None, {"y"}])
-    >>> sorted(found.codes[0].tolist()), found.codes[1:].tolist(), found.vocabulary.tolist()
-    ([0, 1], [[-1, -1], [1, -1]], ['x', 'y'])
+    >>> words = Vocabulary()
+    >>> column = SetColumn(words)
+    >>> for found in ({"x"}, None, ()):
+    ...     column.add(found)
+    >>> column.add(["y", "x"])
+    >>> column.array().tolist()
+    [[0, -1], [-1, -1], [-1, -1], [1, 0]]
     """
-    rows = [list(v) if v else [] for v in values]
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    flat = [w for row in rows for w in row]
-    words = sorted(set(flat) if vocabulary is None else vocabulary)
-    index = {w: n for n, w in enumerate(words)}
-    width = int(lengths.max(initial=0)) or 1
-    codes = np.full((len(rows), width), MISSING, dtype=np.int32)
-    if flat:
-        starts = np.cumsum(lengths) - lengths
-        owners = np.repeat(np.arange(len(rows)), lengths)
-        columns = np.arange(len(flat)) - np.repeat(starts, lengths)
-        codes[owners, columns] = np.fromiter(map(index.__getitem__, flat), np.int32, len(flat))
-    return Codes(codes, _objects(words))
 
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.flat = array("i")
+        self.lengths = array("i")
 
-def vocabulary_of(*groups: Iterable[str | None]) -> list[str]:
-    """The sorted distinct values of several groups, for columns that are compared across."""
-    return sorted({v for group in groups for v in group if v is not None})
+    def add(self, words: Iterable[str] | None) -> None:
+        before = len(self.flat)
+        if words:
+            code = self.vocabulary.code
+            self.flat.extend(code(w) for w in words)
+        self.lengths.append(len(self.flat) - before)
 
-
-def as_vocabulary(words: Sequence[str]) -> np.ndarray:
-    """Sorted words as the object array a column's codes index."""
-    return _objects(sorted(words))
-
-
-def _objects(words: Sequence[str]) -> np.ndarray:
-    found = np.empty(len(words), dtype=object)
-    found[:] = list(words)
-    return found
+    def array(self, width: int = 1) -> np.ndarray:
+        lengths = np.frombuffer(self.lengths, dtype=np.int32).astype(np.int64)
+        flat = np.frombuffer(self.flat, dtype=np.int32)
+        width = max(int(lengths.max(initial=0)), width)
+        codes = np.full((len(lengths), width), MISSING, dtype=np.int32)
+        if len(flat):
+            starts = np.cumsum(lengths) - lengths
+            owners = np.repeat(np.arange(len(lengths)), lengths)
+            codes[owners, np.arange(len(flat)) - np.repeat(starts, lengths)] = flat
+        return codes
 
 
 def shares_any(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -106,22 +128,26 @@ def shares_any(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return found
 
 
-def smallest_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per pair, the smallest code two padded rows share; ``-1`` when they share none."""
-    none = np.iinfo(np.int32).max
-    found = np.full(len(a), none, dtype=np.int32)
+def smallest_shared(a: np.ndarray, b: np.ndarray, vocabulary: np.ndarray) -> np.ndarray:
+    """Per pair, the code of the smallest word (as strings order) two padded rows share;
+    ``-1`` when they share none.
+
+    >>> words = np.array(["b", "a", "c"], dtype=object)
+    >>> smallest_shared(np.array([[0, 1], [2, -1]]), np.array([[1, 0], [0, -1]]), words).tolist()
+    [1, -1]
+    """
+    found = np.full(len(a), MISSING, dtype=np.int32)
+    several = np.zeros(len(a), dtype=bool)
     for i in range(a.shape[1]):
         left = a[:, i]
         for j in range(b.shape[1]):
             hit = (left == b[:, j]) & (left >= 0)
-            found = np.where(hit & (left < found), left, found)
-    found[found == none] = MISSING
+            several |= hit & (found >= 0) & (found != left)
+            found = np.where(hit & (found < 0), left, found)
+    for row in np.flatnonzero(several).tolist():  # rare: two shared addresses
+        shared = set(a[row][a[row] >= 0].tolist()) & set(b[row][b[row] >= 0].tolist())
+        found[row] = min(shared, key=lambda code: vocabulary[code])
     return found
-
-
-def rows(matrix: np.ndarray) -> np.ndarray:
-    """A 1-D code column as a (records, 1) matrix, so that sets and single values mix."""
-    return matrix if matrix.ndim == 2 else matrix[:, None]
 
 
 def pairwise(

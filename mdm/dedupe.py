@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from mdm.library import CUSTOMER_COMPARISONS
 from mdm.matcher import Thresholds
 from mdm.model import Model, Prepared, bits, default_model, probability_of
 from mdm.resolver import join
-from mdm.scoring import PairScorer, default_workers
+from mdm.scoring import Encoder, PairScorer, default_workers
 from mdm.train import USource, train_prepared
 
 
@@ -66,6 +66,7 @@ def dedupe(
     u_source: USource = "random",
     keep_index: bool = False,
     workers: int | None = None,
+    partition_size: int = 20_000_000,
 ) -> DedupeResult:
     """Find the duplicates among standardised flat records.
 
@@ -90,14 +91,25 @@ def dedupe(
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
     base = model or default_model(CUSTOMER_COMPARISONS)
+    learning = model is None and learn
+    sample = _training_sample(records, training_records, seed) if learning else None
+    keep_all = keep_index or (learning and sample is None)
     prepared: list[Prepared] = []
+    sampled: dict[int, Prepared] = {}
+    encoder = Encoder(base.comparisons)
     hashes: array[int] = array("q")
     counts: array[int] = array("q")
-    for record in records:
-        prepared.append(base.prepare(record))
+    for position, record in enumerate(records):
+        values = base.prepare(record)
+        encoder.add(values)
+        if keep_all:
+            prepared.append(values)
+        elif sample is not None and position in sample:
+            sampled[position] = values
         keys = block_keys(record)
         hashes.extend(hash(k) for k in keys)
         counts.append(len(keys))
+    size = encoder.size
     seconds["prepare"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -110,19 +122,21 @@ def dedupe(
 
     workers = default_workers() if workers is None else max(1, workers)
     clock = time.perf_counter()
-    scorer = PairScorer(default_model(base.comparisons), prepared)
+    scorer = PairScorer(default_model(base.comparisons), ladders=encoder.finish())
+    del encoder
     seconds["encode"] = time.perf_counter() - clock
-    chunks = partitions(index)
+    chunks = partitions(index, max_occurrences=partition_size)
     first = next(chunks, np.zeros((0, 2), dtype=np.int64))
-    if model is None and learn:
+    if learning:
         clock = time.perf_counter()
         base = _learn(
             base,
-            prepared,
+            prepared if keep_all else sampled,
+            size,
             first,
             scorer=scorer,
             workers=workers,
-            blocked_pairs=len(first) * partition_count(index),
+            blocked_pairs=len(first) * partition_count(index, partition_size),
             seed=seed,
             max_pairs=max_training_pairs,
             training_records=training_records,
@@ -144,17 +158,16 @@ def dedupe(
             for (i, j), weight in zip(pairs[above].tolist(), weights[above].tolist(), strict=True):
                 edges.append((i, j, probability_of(weight)))
                 matches += weight >= match_bits
-    del scorer
     seconds["score"] = time.perf_counter() - clock
-    total_weight = base.total_weight
 
     clock = time.perf_counter()
 
     def rescore(i: Any, j: Any) -> float:
-        return probability_of(total_weight(prepared[i], prepared[j]))
+        weight = scorer.total_weights(np.array([i]), np.array([j]))
+        return probability_of(float(weight[0]))
 
     joined = join(
-        range(len(prepared)),
+        range(size),
         {},
         edges,
         thresholds=thresholds
@@ -191,9 +204,22 @@ def _chain(first: np.ndarray, rest: Iterable[np.ndarray]) -> Iterable[np.ndarray
     yield from rest
 
 
+def _training_sample(records: Iterable[Any], count: int, seed: int) -> list[int] | None:
+    """The records whose values are counted for the term frequencies, in the order they
+    are counted (as :func:`_learn` draws them); ``None`` when the records' number is not
+    known before reading them (they are then all kept)."""
+    if not isinstance(records, Sized):
+        return None
+    if len(records) <= count:
+        return list(range(len(records)))
+    rng = np.random.default_rng(seed)
+    return rng.choice(len(records), count, replace=False).tolist()  # type: ignore[no-any-return]
+
+
 def _learn(
     base: Model,
-    prepared: list[Prepared],
+    prepared: Sequence[Prepared] | Mapping[int, Prepared],
+    size: int,
     pairs: np.ndarray,
     *,
     blocked_pairs: int,
@@ -206,14 +232,14 @@ def _learn(
     workers: int,
 ) -> Model:
     rng = np.random.default_rng(seed)
-    if len(prepared) > training_records:
-        sample = rng.choice(len(prepared), training_records, replace=False)
+    if size > training_records:
+        sample = rng.choice(size, training_records, replace=False)
         counted: Iterable[Prepared] = (prepared[i] for i in sample.tolist())
     else:
-        counted = prepared
+        counted = (prepared[i] for i in range(size))
     frequencies = TermFrequencies.from_records(counted, base.comparisons, keep=keep_values)
     return train_prepared(
-        prepared,
+        None,
         pairs,
         frequencies,
         comparisons=base.comparisons,
@@ -223,4 +249,5 @@ def _learn(
         blocked_pairs=blocked_pairs,
         scorer=scorer,
         workers=workers,
+        records=size,
     )

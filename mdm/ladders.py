@@ -13,6 +13,7 @@ with its own ``level`` once per distinct pair of values (:class:`ValuePairLadder
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -21,13 +22,12 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from mdm.columns import (
     MISSING,
-    as_vocabulary,
-    encode,
-    encode_sets,
+    Column,
+    SetColumn,
+    Vocabulary,
     pairwise,
     shares_any,
     smallest_shared,
-    vocabulary_of,
 )
 from mdm.comparisons import (
     Comparison,
@@ -46,6 +46,14 @@ class Ladder(Protocol):
     """One comparison's values of many records, ready for pair arrays."""
 
     tf_vocabulary: np.ndarray
+
+    def add(self, value: Any) -> None:
+        """Encode one more record's extracted value (``None``: missing)."""
+        ...
+
+    def finish(self) -> None:
+        """Turn what was added into the arrays :meth:`levels` reads."""
+        ...
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         """The level of every pair ``(left[k], right[k])`` (record positions)."""
@@ -68,28 +76,35 @@ def ladder_for(
     >>> ladder.levels(np.array([0, 0, 0, 1]), np.array([1, 2, 3, 1])).tolist()
     [2, 0, 3, 1]
     """
+    ladder = new_ladder(comparison, {} if shared is None else shared)
+    for value in values:
+        ladder.add(value)
+    ladder.finish()
+    return ladder
+
+
+def new_ladder(comparison: Comparison, shared: dict[str, Any]) -> Ladder:
+    """An empty ladder of ``comparison`` to :meth:`~Ladder.add` records' values to, then
+    :meth:`~Ladder.finish`. Ladders made with one ``shared`` dict share what two
+    comparisons encode alike (both name comparisons read the same pair of names)."""
     kind = type(comparison)
     if kind is NameComparison:
-        return NameLadder(comparison, values, {} if shared is None else shared)  # type: ignore[arg-type]
-    if kind is DateComparison and all(_eight_digits(v) for v in values):
-        return DateLadder(values)
+        return NameLadder(comparison, shared)  # type: ignore[arg-type]
+    if kind is DateComparison:
+        return DateLadder(comparison)
     if kind is EmailComparison:
-        return EmailLadder(values)
+        return EmailLadder()
     if kind is PhoneComparison:
-        return PhoneLadder(values)
+        return PhoneLadder()
     if kind is AddressComparison:
-        return AddressLadder(values)
+        return AddressLadder()
     if kind is JaroWinklerAtThresholds:
-        return JaroWinklerLadder(comparison, values)  # type: ignore[arg-type]
+        return JaroWinklerLadder(comparison)  # type: ignore[arg-type]
     if kind is DamerauLevenshteinAtThresholds:
-        return EditDistanceLadder(comparison, values)  # type: ignore[arg-type]
+        return EditDistanceLadder(comparison)  # type: ignore[arg-type]
     if kind is ExactMatch:
-        return ExactLadder(values)
-    return ValuePairLadder(comparison, values)
-
-
-def _eight_digits(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and len(value) == 8 and value.isdigit())
+        return ExactLadder()
+    return ValuePairLadder(comparison)
 
 
 def _nulls(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -99,10 +114,15 @@ def _nulls(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class ExactLadder:
     """``exact`` or ``else``, by code."""
 
-    def __init__(self, values: Sequence[str | None]) -> None:
-        column = encode(values)
-        self.codes = column.codes
-        self.tf_vocabulary = column.vocabulary
+    def __init__(self) -> None:
+        self._column = Column(Vocabulary())
+
+    def add(self, value: str | None) -> None:
+        self._column.add(value)
+
+    def finish(self) -> None:
+        self.codes = self._column.array()
+        self.tf_vocabulary = self._column.vocabulary.array()
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a, b = self.codes[left], self.codes[right]
@@ -117,8 +137,8 @@ class ExactLadder:
 class JaroWinklerLadder(ExactLadder):
     """Exact, then one level per Jaro-Winkler threshold (``cpdist`` on distinct pairs)."""
 
-    def __init__(self, comparison: JaroWinklerAtThresholds, values: Sequence[str | None]) -> None:
-        super().__init__(values)
+    def __init__(self, comparison: JaroWinklerAtThresholds) -> None:
+        super().__init__()
         self.thresholds = comparison.thresholds
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
@@ -143,10 +163,8 @@ class JaroWinklerLadder(ExactLadder):
 class EditDistanceLadder(ExactLadder):
     """Exact, then one level per edit distance (``cpdist`` with OSA on distinct pairs)."""
 
-    def __init__(
-        self, comparison: DamerauLevenshteinAtThresholds, values: Sequence[str | None]
-    ) -> None:
-        super().__init__(values)
+    def __init__(self, comparison: DamerauLevenshteinAtThresholds) -> None:
+        super().__init__()
         self.distances = comparison.distances
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
@@ -172,11 +190,23 @@ class DateLadder(ExactLadder):
     """Eight-digit dates: exact, day/month swapped, one typo or the year off by one, else.
 
     Two eight-digit strings are one edit apart (OSA) when one digit differs, or two
-    neighbouring digits are swapped: both are read off the digit matrix."""
+    neighbouring digits are swapped: both are read off the digit matrix. Should a value
+    not be eight digits, the comparison's own ``level`` is asked per distinct pair."""
 
-    def __init__(self, values: Sequence[str | None]) -> None:
-        super().__init__(values)
+    def __init__(self, comparison: DateComparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+
+    def finish(self) -> None:
+        super().finish()
         words = self.tf_vocabulary.tolist()
+        self.fallback = not all(len(w) == 8 and w.isdigit() for w in words)
+        if self.fallback:
+            self.pairs = ValuePairLadder(self.comparison)
+            for code in self.codes.tolist():
+                self.pairs.add(None if code < 0 else words[code])
+            self.pairs.finish()
+            return
         digits = np.array([[ord(c) - 48 for c in w] for w in words], dtype=np.int8)
         self.digits = digits.reshape(len(words), 8)
         weights = np.array([1000, 100, 10, 1], dtype=np.int32)
@@ -185,6 +215,8 @@ class DateLadder(ExactLadder):
         self.day = self.digits[:, 6:8].astype(np.int32) @ weights[2:]
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
+        if self.fallback:
+            return self.pairs.levels(left, right, workers)
         found = super().levels(left, right)
         rest = np.flatnonzero(found == 2)
         a, b = self.codes[left[rest]], self.codes[right[rest]]
@@ -206,25 +238,53 @@ class DateLadder(ExactLadder):
 class _Parts:
     """One name slot (given or family) of every record, as codes."""
 
-    def __init__(
-        self,
-        parts: Sequence[Any],
-        latin: list[str],
-        natives: list[str],
-        sounds: list[str],
-        width: int,
-    ) -> None:
-        self.native = encode((p and p.native for p in parts), natives).codes
-        self.latin = encode((p and p.latin for p in parts), latin).codes
-        self.sound = encode((p and p.sound for p in parts), sounds).codes
-        self.han = np.array([p is not None and p.han for p in parts], dtype=bool)
-        self.length = np.array([len(p.latin) if p else 0 for p in parts], dtype=np.int32)
-        self.initial = np.array(
-            [ord(p.latin[0]) if p and p.latin else -1 for p in parts], dtype=np.int32
-        )
-        formal = encode_sets((p and p.formal for p in parts), latin).codes
-        self.formal = np.full((len(parts), width), MISSING, dtype=np.int32)
-        self.formal[:, : formal.shape[1]] = formal
+    def __init__(self, latin: Vocabulary, natives: Vocabulary, sounds: Vocabulary) -> None:
+        self._native, self._latin, self._sound = Column(natives), Column(latin), Column(sounds)
+        self._formal = SetColumn(latin)
+        self._han, self._length, self._initial = array("b"), array("i"), array("i")
+
+    def add(self, part: Any) -> None:
+        present = part is not None
+        self._native.add(part.native if present else None)
+        self._latin.add(part.latin if present else None)
+        self._sound.add(part.sound if present else None)
+        self._formal.add(part.formal if present else None)
+        self._han.append(present and part.han)
+        self._length.append(len(part.latin) if present else 0)
+        self._initial.append(ord(part.latin[0]) if present and part.latin else -1)
+
+    def finish(self, width: int) -> None:
+        self.native, self.latin = self._native.array(), self._latin.array()
+        self.sound, self.formal = self._sound.array(), self._formal.array(width)
+        self.han = np.frombuffer(self._han, dtype=np.int8).astype(bool)
+        self.length = np.frombuffer(self._length, dtype=np.int32).copy()
+        self.initial = np.frombuffer(self._initial, dtype=np.int32).copy()
+
+    def width(self) -> int:
+        return int(np.frombuffer(self._formal.lengths, dtype=np.int32).max(initial=1))
+
+
+class _NameSlots:
+    """Both name slots of every record, encoded once for both name comparisons."""
+
+    def __init__(self) -> None:
+        self.latin = Vocabulary()
+        natives, sounds = Vocabulary(), Vocabulary()
+        self.parts = (_Parts(self.latin, natives, sounds), _Parts(self.latin, natives, sounds))
+        self.finished = False
+
+    def add(self, names: Any) -> None:
+        given, family = self.parts
+        given.add(names[0] if names is not None else None)
+        family.add(names[1] if names is not None else None)
+
+    def finish(self) -> None:
+        if not self.finished:
+            width = max(p.width() for p in self.parts)
+            for part in self.parts:
+                part.finish(width)
+            self.vocabulary = self.latin.array()
+            self.finished = True
 
 
 class NameLadder:
@@ -232,23 +292,20 @@ class NameLadder:
     both slots, the rest of the ladder off the parts it compares; Jaro-Winkler only for
     Latin names that differ, once per distinct pair."""
 
-    def __init__(
-        self, comparison: NameComparison, values: Sequence[Any], shared: dict[str, Any]
-    ) -> None:
+    def __init__(self, comparison: NameComparison, shared: dict[str, Any]) -> None:
         self.given = comparison.given
         self.index = 0 if self.given else 1
-        if "names" in shared:  # NameComparison extracts both slots whatever its field
-            self.slots, self.tf_vocabulary = shared["names"]
-            return
-        slots = [[v[i] if v is not None else None for v in values] for i in (0, 1)]
-        parts = [p for slot in slots for p in slot if p is not None]
-        latin = vocabulary_of((p.latin for p in parts), (f for p in parts for f in p.formal))
-        natives = vocabulary_of(p.native for p in parts)
-        sounds = vocabulary_of(p.sound for p in parts)
-        width = max((len(p.formal) for p in parts), default=1) or 1
-        self.slots = tuple(_Parts(slot, latin, natives, sounds, width) for slot in slots)
-        self.tf_vocabulary = as_vocabulary(latin)
-        shared["names"] = (self.slots, self.tf_vocabulary)
+        self.owner = "names" not in shared  # NameComparison extracts both slots alike
+        self._names: _NameSlots = shared.setdefault("names", _NameSlots())
+
+    def add(self, value: Any) -> None:
+        if self.owner:
+            self._names.add(value)
+
+    def finish(self) -> None:
+        self._names.finish()
+        self.slots = self._names.parts
+        self.tf_vocabulary = self._names.vocabulary
 
     def _alike(
         self, x: _Parts, y: _Parts, a: np.ndarray, b: np.ndarray, workers: int
@@ -352,23 +409,28 @@ class EmailLadder:
     """:class:`~mdm.contact.EmailComparison` over code rows: shared mailbox, shared
     distinctive local part or loose label, one edit between the primary keys, else."""
 
-    def __init__(self, values: Sequence[Any]) -> None:
-        keys = encode_sets(v[0] if v is not None else None for v in values)
-        self.keys = keys.codes
-        self.tf_vocabulary = keys.vocabulary
-        self.first = encode(
-            (v[1] if v is not None else None for v in values), keys.vocabulary.tolist()
-        ).codes
-        self.locals = encode_sets(
-            {local for k in v[0] if _distinctive(local := _local(k))} if v is not None else None
-            for v in values
-        ).codes
-        labels = vocabulary_of(
-            (x for v in values if v is not None for x in v[2]),
-            (x for v in values if v is not None for x in v[3]),
-        )
-        self.valid_labels = encode_sets((v[2] if v else None for v in values), labels).codes
-        self.loose_labels = encode_sets((v[3] if v else None for v in values), labels).codes
+    def __init__(self) -> None:
+        keys, labels = Vocabulary(), Vocabulary()
+        self._keys, self._first = SetColumn(keys), Column(keys)
+        self._locals = SetColumn(Vocabulary())
+        self._valid, self._loose = SetColumn(labels), SetColumn(labels)
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            for column in (self._keys, self._first, self._locals, self._valid, self._loose):
+                column.add(None)
+            return
+        self._keys.add(value[0])
+        self._first.add(value[1])
+        self._locals.add({local for k in value[0] if _distinctive(local := _local(k))})
+        self._valid.add(value[2])
+        self._loose.add(value[3])
+
+    def finish(self) -> None:
+        self.keys, self.first = self._keys.array(), self._first.array()
+        self.tf_vocabulary = self._keys.vocabulary.array()
+        self.locals = self._locals.array()
+        self.valid_labels, self.loose_labels = self._valid.array(), self._loose.array()
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a0, b0 = self.keys[left, 0], self.keys[right, 0]
@@ -402,19 +464,24 @@ class EmailLadder:
         return found
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return smallest_shared(self.keys[left], self.keys[right])
+        return smallest_shared(self.keys[left], self.keys[right], self.tf_vocabulary)
 
 
 class PhoneLadder:
     """:class:`~mdm.contact.PhoneComparison` over code rows: a shared number (a mobile
     among them: exact; fixed lines only: landline), a shared tail, else."""
 
-    def __init__(self, values: Sequence[Any]) -> None:
-        numbers = encode_sets(v[0] if v is not None else None for v in values)
-        self.numbers = numbers.codes
-        self.tf_vocabulary = numbers.vocabulary
-        self.mobile = np.full(len(numbers.vocabulary), -1, dtype=np.int8)  # -1: not looked up
-        self.tails = encode_sets(v[1] if v is not None else None for v in values).codes
+    def __init__(self) -> None:
+        self._numbers, self._tails = SetColumn(Vocabulary()), SetColumn(Vocabulary())
+
+    def add(self, value: Any) -> None:
+        self._numbers.add(value[0] if value is not None else None)
+        self._tails.add(value[1] if value is not None else None)
+
+    def finish(self) -> None:
+        self.numbers, self.tails = self._numbers.array(), self._tails.array()
+        self.tf_vocabulary = self._numbers.vocabulary.array()
+        self.mobile = np.full(len(self.tf_vocabulary), -1, dtype=np.int8)  # -1: not looked up
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a, b = self.numbers[left], self.numbers[right]
@@ -442,20 +509,30 @@ class PhoneLadder:
         return np.where(a >= 0, self.mobile[np.maximum(a, 0)] == 1, False)
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return smallest_shared(self.numbers[left], self.numbers[right])
+        return smallest_shared(self.numbers[left], self.numbers[right], self.tf_vocabulary)
 
 
 class AddressLadder:
     """:class:`~mdm.contact.AddressComparison` over codes: the whole key, then the street
     (Jaro-Winkler once per distinct pair of streets) with or without the house number."""
 
-    def __init__(self, values: Sequence[Any]) -> None:
-        key = encode(v[0] if v is not None else None for v in values)
-        self.key = key.codes
-        self.tf_vocabulary = key.vocabulary
-        self.number = encode(("" if v[1] is None else v[1]) if v else None for v in values).codes
-        street = encode(v[2] if v is not None else None for v in values)
-        self.street, self.streets = street.codes, street.vocabulary
+    def __init__(self) -> None:
+        self._key, self._number = Column(Vocabulary()), Column(Vocabulary())
+        self._street = Column(Vocabulary())
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            for column in (self._key, self._number, self._street):
+                column.add(None)
+            return
+        self._key.add(value[0])
+        self._number.add("" if value[1] is None else value[1])
+        self._street.add(value[2])
+
+    def finish(self) -> None:
+        self.key, self.number = self._key.array(), self._number.array()
+        self.tf_vocabulary = self._key.vocabulary.array()
+        self.street, self.streets = self._street.array(), self._street.vocabulary.array()
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a, b = self.key[left], self.key[right]
@@ -484,24 +561,28 @@ class AddressLadder:
 class ValuePairLadder:
     """Any comparison: its own ``level`` and ``tf_value``, once per distinct pair of values."""
 
-    def __init__(self, comparison: Comparison, values: Sequence[Any]) -> None:
+    def __init__(self, comparison: Comparison) -> None:
         self.comparison = comparison
         self.values: list[Any] = []
-        index: dict[Any, int] = {}
-        codes = np.full(len(values), MISSING, dtype=np.int64)
-        for position, value in enumerate(values):
-            if value is None:
-                continue
-            try:
-                code = index.setdefault(value, len(self.values))
-            except TypeError:  # unhashable: a code of its own
-                code = len(self.values)
-            if code == len(self.values):
-                self.values.append(value)
-            codes[position] = code
-        self.codes = codes
+        self._index: dict[Any, int] = {}
+        self._codes = array("q")
         self.words: dict[str, int] = {}
         self.tf_vocabulary = np.empty(0, dtype=object)
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            self._codes.append(MISSING)
+            return
+        try:
+            code = self._index.setdefault(value, len(self.values))
+        except TypeError:  # unhashable: a code of its own
+            code = len(self.values)
+        if code == len(self.values):
+            self.values.append(value)
+        self._codes.append(code)
+
+    def finish(self) -> None:
+        self.codes = np.frombuffer(self._codes, dtype=np.int64).copy()
 
     def _distinct(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.codes[left], self.codes[right]

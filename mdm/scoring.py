@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
+from mdm.comparisons import Comparison
 from mdm.frequencies import TermFrequencies
-from mdm.ladders import Ladder, ladder_for
+from mdm.ladders import Ladder, new_ladder
 from mdm.model import Model, Prepared, probability_of
 
 #: Pairs scored per numpy pass: large enough to amortise the calls, small enough for cache.
@@ -31,6 +33,36 @@ CHUNK = 250_000
 def default_workers() -> int:
     """One worker per core."""
     return os.cpu_count() or 1
+
+
+class Encoder:
+    """Encodes prepared records one by one into each comparison's ladder, so that a
+    million records need not be kept: only their codes are.
+
+    >>> from mdm.model import default_model
+    >>> model = default_model()
+    >>> encoder = Encoder(model.comparisons)
+    >>> for record in ({"email": "a@x.cn"}, {"email": "A@x.cn"}):
+    ...     encoder.add(model.prepare(record))
+    >>> scorer = PairScorer(model, ladders=encoder.finish())
+    >>> scorer.levels(np.array([0]), np.array([1]))[0, 4].tolist()
+    1
+    """
+
+    def __init__(self, comparisons: Sequence[Comparison]) -> None:
+        shared: dict[str, Any] = {}
+        self.ladders = tuple(new_ladder(c, shared) for c in comparisons)
+        self.size = 0
+
+    def add(self, prepared: Prepared) -> None:
+        for ladder, value in zip(self.ladders, prepared, strict=True):
+            ladder.add(value)
+        self.size += 1
+
+    def finish(self) -> tuple[Ladder, ...]:
+        for ladder in self.ladders:
+            ladder.finish()
+        return self.ladders
 
 
 class PairScorer:
@@ -48,18 +80,18 @@ class PairScorer:
     """
 
     def __init__(
-        self, model: Model, prepared: Sequence[Prepared], ladders: tuple[Ladder, ...] | None = None
+        self,
+        model: Model,
+        prepared: Iterable[Prepared] = (),
+        ladders: tuple[Ladder, ...] | None = None,
     ) -> None:
         self.model = model
-        self.size = len(prepared)
         if ladders is None:
-            shared: dict[str, object] = {}
-            ladders = tuple(
-                ladder_for(c, [p[i] for p in prepared], shared)
-                for i, c in enumerate(model.comparisons)
-            )
+            encoder = Encoder(model.comparisons)
+            for values in prepared:
+                encoder.add(values)
+            ladders = encoder.finish()
         self.ladders = ladders
-        self._prepared = prepared
         self._weights = [np.asarray(w, dtype=np.float64) for w in model.weights]
         self._tf_levels = [
             np.asarray(sorted(c.tf_levels), dtype=np.int8) for c in model.comparisons
@@ -71,7 +103,7 @@ class PairScorer:
         trained one): levels depend on the comparisons only."""
         if tuple(model.comparisons) != tuple(self.model.comparisons):
             raise ValueError("the model compares other fields: encode the records for it")
-        return PairScorer(model, self._prepared, self.ladders)
+        return PairScorer(model, ladders=self.ladders)
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         """The level of every comparison for every pair: shape (pairs, comparisons)."""

@@ -107,7 +107,7 @@ def _random_pairs(count: int, size: int, rng: random.Random) -> np.ndarray:
 
 
 def train_prepared(
-    prepared: Sequence[Prepared],
+    prepared: Sequence[Prepared] | None,
     pairs: np.ndarray,
     frequencies: TermFrequencies,
     *,
@@ -119,10 +119,12 @@ def train_prepared(
     random_pairs: int = 100_000,
     scorer: PairScorer | None = None,
     workers: int = 1,
+    records: int | None = None,
 ) -> Model:
     """:func:`train` on records prepared by ``default_model(comparisons)`` and their
     candidate pairs (an (n, 2) array of positions, as :mod:`mdm.candidates` makes).
-    ``scorer``: the records already encoded (:class:`~mdm.scoring.PairScorer`)."""
+    ``scorer``: the records already encoded (:class:`~mdm.scoring.PairScorer`), in which
+    case ``prepared`` may be ``None`` and ``records`` says how many there are."""
     rng = random.Random(seed)
     comparisons = tuple(comparisons)
     base = default_model(comparisons)
@@ -133,15 +135,18 @@ def train_prepared(
     if len(pairs) < MIN_PAIRS:
         return base.with_frequencies(frequencies)
 
-    scorer = scorer if scorer is not None else PairScorer(base, prepared)
+    if scorer is None:
+        assert prepared is not None, "give the prepared records or their scorer"
+        scorer = PairScorer(base, prepared)
+    size = records if records is not None else len(prepared)  # type: ignore[arg-type]
     blocked = scorer.patterns(pairs, workers)
     sizes = [len(c.levels) for c in comparisons]
     start_m = [default_parameters(c)[0] for c in comparisons]
-    total = len(prepared) * (len(prepared) - 1) / 2
+    total = size * (size - 1) / 2
     random_u: list[list[float]] | None = None
     if u_source in ("random", "fixed-random"):
-        wanted = min(random_pairs, 10 * len(prepared))  # fuzzy levels need no more
-        sampled = _random_pairs(wanted, len(prepared), rng)
+        wanted = min(random_pairs, 10 * size)  # fuzzy levels need no more
+        sampled = _random_pairs(wanted, size, rng)
         random_u = _random_u(scorer.patterns(sampled, workers), comparisons, frequencies)
     if u_source == "fixed-random":
         assert random_u is not None
@@ -165,7 +170,7 @@ def train_prepared(
     training = {
         "source": "em",
         "u_source": u_source,
-        "records": len(prepared),
+        "records": size,
         "pairs": len(pairs),
         "patterns": len(blocked),
         "iterations": fit.iterations,
