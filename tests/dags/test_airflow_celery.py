@@ -44,38 +44,35 @@ WORKERS = ("worker-a", "worker-b")
 def broker_url(tmp_path: Path) -> Iterator[str]:
     """A Redis database for the Celery broker: the local server's, or a throwaway server."""
     url = os.environ.get("CRMHUB_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
-    server = None
+    server: subprocess.Popen[bytes] | None = None
     try:
-        redis.Redis.from_url(url, socket_timeout=3).ping()
-    except redis.ConnectionError:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail(f"no Redis answers at {url} and redis-server is not installed")
-        port = free_port()
-        server = subprocess.Popen(
-            [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", tmp_path],
-            stdout=subprocess.DEVNULL,
-        )
-        url = f"redis://127.0.0.1:{port}/{REDIS_DB}"
-        client = redis.Redis.from_url(url, socket_timeout=3)
-        wait_until(lambda: _pings(client), "redis-server did not start", time.monotonic() + 20)
-    client = redis.Redis.from_url(url, socket_timeout=10)
-    client.flushdb()
-    try:
-        yield url
+        if not _answers(url):
+            binary = shutil.which("redis-server")
+            if binary is None:
+                pytest.fail(f"no Redis answers at {url} and redis-server is not installed")
+            port = free_port()
+            options = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", tmp_path]
+            server = subprocess.Popen([binary, *options], stdout=subprocess.DEVNULL)
+            url = f"redis://127.0.0.1:{port}/{REDIS_DB}"
+            wait_until(lambda: _answers(url), "redis-server did not start", time.monotonic() + 20)
+        with redis.Redis.from_url(url, socket_timeout=10) as client:
+            client.flushdb()
+            try:
+                yield url
+            finally:
+                client.flushdb()
     finally:
-        client.flushdb()
-        client.close()
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
 
 
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
+def _answers(url: str) -> bool:
+    with redis.Redis.from_url(url, socket_timeout=3) as client:
+        try:
+            return bool(client.ping())
+        except (redis.ConnectionError, redis.TimeoutError):
+            return False
 
 
 @pytest.fixture
