@@ -67,10 +67,14 @@ def token_list(config: ConfigOption = DEFAULT_CONFIG) -> None:
     from pipeline.sync import open_store
     from pipeline.tokens import list_tokens
 
+    tokens = list_tokens(open_store(load_config(config)))
+    if not tokens:
+        console.nothing("no API tokens (crmhub token create --name APP --scope read makes one)")
+        return
     table = Table(title="API tokens")
     for column in ("name", "scopes", "created", "last used", "revoked"):
         table.add_column(column)
-    for info in list_tokens(open_store(load_config(config))):
+    for info in tokens:
         table.add_row(
             info.name,
             ", ".join(info.scopes),

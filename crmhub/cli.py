@@ -20,6 +20,7 @@ from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
 from crmhub import console
 from crmhub.api_commands import register as register_api_commands
+from crmhub.command_tree import FlagsAsFlags
 from crmhub.config_commands import config_app
 from crmhub.options import (
     DEFAULT_CONFIG,
@@ -34,7 +35,7 @@ from crmhub.privacy_commands import register as register_privacy_commands
 if TYPE_CHECKING:
     from core.standardise.dates import DateOrder
     from mdm.survivorship import SurvivorshipPolicy
-from crmhub.quality_commands import quarantine_app, report_app
+from crmhub.quality_commands import quarantine_app, report
 
 app = typer.Typer(
     name="crmhub",
@@ -42,6 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=FlagsAsFlags,
 )
 _DATE_ORDERS: tuple[DateOrder, ...] = ("dmy", "mdy", "ymd")
 
@@ -56,7 +58,6 @@ app.add_typer(match_app, name="match")
 backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
 app.add_typer(quarantine_app, name="quarantine")
-app.add_typer(report_app, name="report")
 app.add_typer(config_app, name="config")
 
 
@@ -85,9 +86,23 @@ def _writer(config: HubConfig, purpose: str, wait: float):
     return store_writer(config, purpose, wait=wait)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        console.out.print(f"crmhub {version('crm-hub')}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     console.setup_logging(verbose)
 
@@ -97,12 +112,19 @@ def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where to write the demo store and reports.")
     ] = Path("crmhub-demo"),
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the directory even if it holds files an earlier demo did not write.",
+        ),
+    ] = False,
 ) -> None:
     """Run the bundled sample (three systems, dirty overlapping customers) into SQLite."""
     from pipeline.demo import run_demo
 
     with console.progress_bars() as progress:
-        outcome = run_demo(directory, progress=progress)
+        outcome = run_demo(directory, progress=progress, force=force)
     ledger = outcome.result.ledger
     console.out.print(console.ledger_table(ledger))
     console.out.print(console.golden_table(ledger))
@@ -325,6 +347,10 @@ def review_list(
     from pipeline.steward import list_reviews
 
     items = list_reviews(_engine(_config(config)), None if status == "all" else status, limit)
+    if not items:
+        hint = "" if status == "all" else " (--status all lists every task)"
+        console.nothing(f"no review tasks{'' if status == 'all' else f' {status}'}{hint}")
+        return
     table = Table(title=f"review tasks ({status})")
     for column in ("task", "score", "left", "right", "names", "status"):
         table.add_column(column)
@@ -535,7 +561,13 @@ def backup_list(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """The backups kept, newest first."""
     from pipeline.backup import list_backups
 
-    for info in list_backups(_config(config)):
+    hub = _config(config)
+    backups = list_backups(hub)
+    if not backups:
+        where = hub.resolve_path(hub.backup.directory)
+        console.nothing(f"no backups in {where} (crmhub backup create takes one)")
+        return
+    for info in backups:
         console.out.print(f"{info.path}  {info.created_at}  {info.rows} rows")
 
 
@@ -575,7 +607,11 @@ def sources_check(
 
     from pipeline.check import check_sources
 
-    results = check_sources(_config(config), source)
+    hub = _config(config)
+    if not hub.sources:
+        console.nothing(f"no sources in {config}: add one under sources:")
+        return
+    results = check_sources(hub, source)
     table = Table(title="sources")
     for column in ("source", "kind", "result", "problem"):
         table.add_column(column)
@@ -590,6 +626,7 @@ def sources_check(
         raise typer.Exit(2 if all(r.verdict == "misconfigured" for r in failed) else 1)
 
 
+app.command("report")(report)
 register_api_commands(app)  # serve, token
 register_privacy_commands(app)  # forget
 

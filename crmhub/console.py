@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console, JustifyMethod
-from rich.logging import RichHandler
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,6 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from core.errors import redact
 from core.ledger import RunLedger
@@ -35,19 +35,61 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+def nothing(message: str) -> None:
+    """What an empty listing says instead of drawing an empty table."""
+    out.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
 def error(message: str) -> None:
     """One line on stderr, never wrapped, never styled: scripts and people both read it."""
     err.print(f"error: {redact(message)}", markup=False, highlight=False, soft_wrap=True)
 
 
+class _OneLineHandler(logging.Handler):
+    """``warning: source crm: validity: …``: one line per record, like :func:`error`, never
+    wrapped; the level word coloured on a terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = self.format(record)
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+            return
+        level = record.levelname.lower()
+        line = Text(f"{level}: ", style=_LEVEL_STYLES.get(level, "")) + Text(message)
+        err.print(line, soft_wrap=True, highlight=False)
+
+
+_LEVEL_STYLES = {"warning": "yellow", "error": "bold red", "critical": "bold red", "info": "dim"}
+
+
 def setup_logging(verbose: bool) -> None:
-    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+    """One handler on the root logger, so every record is printed once.
+
+    A plain stderr handler put there before (``logging.basicConfig()``, which the
+    first ``logging.warning()`` call of any library runs) would print each
+    warning a second time as ``WARNING:name:…``; it is replaced, as is the
+    handler of an earlier call.
+    """
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old, _OneLineHandler) or _is_plain_stderr(old):
+            root.removeHandler(old)
+    handler = _OneLineHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(_RedactingFilter())
     handler.addFilter(PersonalDataFilter())
-    level = logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
     for noisy in ("great_expectations", "alembic", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _is_plain_stderr(handler: logging.Handler) -> bool:
+    return type(handler) is logging.StreamHandler and getattr(handler, "stream", None) in (
+        sys.stderr,
+        sys.__stderr__,
+    )
 
 
 @contextmanager
@@ -145,21 +187,39 @@ def pair_table(left_key: str, left: dict[str, Any], right_key: str, right: dict[
 
 
 def explanation_table(explanation: dict[str, Any]) -> Table:
-    """Per-field levels and weights (log2 odds): how each field moved the decision."""
+    """Per-field levels and weights (log2 odds): how each field moved the decision.
+
+    The rows add up to the total: the prior (how likely any two records match
+    before their fields are compared), each field's weight and its adjustment
+    for how rare the agreeing value is.
+    """
     table = Table(
         title=f"evidence (total {explanation.get('total_weight', '?')} bits, "
         f"p={explanation.get('probability', '?')})"
     )
-    for column in ("field", "level", "similarity", "weight"):
-        table.add_column(column, justify="right" if column in ("similarity", "weight") else "left")
-    for item in explanation.get("fields", []):
+    items = explanation.get("fields", [])
+    rarity = any(item.get("tf_adjustment") for item in items)
+    columns = ["field", "level", "similarity", "weight", *(["rarity"] if rarity else [])]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("field", "level") else "right")
+    prior = explanation.get("prior")
+    if prior is not None:
+        table.add_row("prior", "", "", f"{prior:+.2f}", *([""] if rarity else []), style="dim")
+    for item in items:
         similarity = item.get("similarity")
-        table.add_row(
+        row = [
             item["field"],
             str(item["level"]),
             "" if similarity is None else f"{similarity:.3f}",
             f"{item['weight']:+.2f}",
-        )
+        ]
+        if rarity:
+            tf = item.get("tf_adjustment")
+            row.append(f"{tf:+.2f}" if tf else "")
+        table.add_row(*row)
+    if "total_weight" in explanation:
+        total = f"{explanation['total_weight']:+.2f}"
+        table.add_row("total", "", "", total, *([""] if rarity else []), style="bold")
     return table
 
 

@@ -35,10 +35,6 @@ issues_app = typer.Typer(
     no_args_is_help=True,
 )
 quarantine_app.add_typer(issues_app, name="issues")
-report_app = typer.Typer(
-    help="Write a run's quality report (HTML + JSON + Data Docs).",
-    invoke_without_command=True,
-)
 
 SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")]
 FieldOption = Annotated[
@@ -77,6 +73,9 @@ def quarantine_list(
     engine = _engine(hub)
     targets = None if unmask else _targets(hub)
     entries = list_quarantine(engine, source=source, limit=limit, unmask=unmask, targets=targets)
+    if not entries:
+        console.nothing(f"no open quarantine entries{_of_source(source)}")
+        return
     table = Table(title="quarantine (open)")
     for column in ("source", "key", "line", "runs", "reasons"):
         table.add_column(column, justify="right" if column == "line" else "left")
@@ -187,6 +186,10 @@ def issues_list(
 
     engine = _engine(_hub(config))
     issues = list_field_issues(engine, source=source, field=field, limit=limit)
+    if not issues:
+        of_field = f" in field {field}" if field else ""
+        console.nothing(f"no field issues{_of_source(source)}{of_field}")
+        return
     table = Table(title="field issues (records kept, values set aside)")
     for column in ("source", "source id", "line", "field", "value", "reason", "runs"):
         table.add_column(column, justify="right" if column == "line" else "left")
@@ -279,13 +282,12 @@ def quarantine_retry(
         raise typer.Exit(1)
 
 
-@report_app.callback()
 def report(
     config: ConfigOption = DEFAULT_CONFIG,
     run: Annotated[int | None, typer.Option("--run", help="Run ID (default: the newest).")] = None,
     open_it: Annotated[bool, typer.Option("--open", help="Open the HTML in a browser.")] = False,
 ) -> None:
-    """Write the report of a run and print where it is."""
+    """Write a run's quality report (HTML, JSON, Data Docs) and print where it is."""
     from pipeline.report import write_report
 
     hub = _hub(config)
@@ -300,6 +302,10 @@ def report(
             f"no browser found: open {written.html} yourself", markup=False, soft_wrap=True
         )
         sys.stderr.flush()
+
+
+def _of_source(source: str | None) -> str:
+    return f" from source {source}" if source else ""
 
 
 def _targets(hub: HubConfig) -> dict[str, dict[str, str]]:

@@ -105,7 +105,7 @@ def test_retry_after_fixing_the_mapping_stages_the_records(
         0,
         "nothing to retry: no open quarantine entries or field issues for those sources",
     )
-    assert "0 open entries" in run(capsys, "quarantine", "list", "-c", str(hub))[1]
+    assert "no open quarantine entries" in run(capsys, "quarantine", "list", "-c", str(hub))[1]
 
 
 def test_retry_fails_with_exit_1_when_an_error_check_fails(
