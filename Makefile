@@ -6,7 +6,7 @@ VENV := .venv
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck venv venv-airflow clean
+.PHONY: demo test docs lint typecheck venv venv-airflow clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,6 +25,7 @@ demo: venv
 test: venv-airflow typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(MAKE) docs
 	$(VENV)/bin/python -m pytest
 
 # mypy (settings in pyproject.toml; incremental, cached in .mypy_cache), then every
@@ -37,10 +38,14 @@ typecheck: venv-airflow
 		echo 'a type: ignore above gives no reason: write "# type: ignore[code]  # why"'; \
 		exit 1; fi
 
+# The docs site; the reference pages are generated from the code while it builds.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict  # not --quiet: it hides the warnings --strict counts
+
 lint: venv typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache crmhub-demo
+	rm -rf $(VENV) .tools .pytest_cache crmhub-demo site

@@ -80,13 +80,19 @@ class SourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_\-]*$")
-    kind: str
-    connection: dict[str, Any] = Field(default_factory=dict)
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_\-]*$", description="the source's name in the store and the CLI"
+    )
+    kind: str = Field(description="which connector reads it")
+    connection: dict[str, Any] = Field(
+        default_factory=dict, description="where and how to read it; its keys depend on kind"
+    )
     mapping: str | None = None
-    schedule: str | None = None
+    schedule: str | None = Field(default=None, description="informative: when it is synced")
     trust: int = Field(default=50, ge=0, le=100, description="survivorship priority, higher wins")
-    batch_size: int = Field(default=1000, ge=1, le=100_000)
+    batch_size: int = Field(
+        default=1000, ge=1, le=100_000, description="records staged and committed together"
+    )
     phone_region: str | None = Field(
         default=None,
         pattern=r"^[A-Z]{2}$",

@@ -185,12 +185,14 @@ class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     target: str = Field(default="", alias="__target__", exclude=True, repr=False)
-    from_: str | tuple[str, ...] | None = Field(default=None, alias="from")
-    constant: Any = None
-    transforms: tuple[TransformStep, ...] = ()
-    default: Any = None
-    required: bool = False
-    description: str | None = None
+    from_: str | tuple[str, ...] | None = Field(
+        default=None, alias="from", description="a source path, or a list of paths to combine"
+    )
+    constant: Any = Field(default=None, description="a fixed value instead of a source path")
+    transforms: tuple[TransformStep, ...] = Field(default=(), description="applied in order")
+    default: Any = Field(default=None, description="the value when the result is empty")
+    required: bool = Field(default=False, description="a missing or empty source is a problem")
+    description: str | None = Field(default=None, description="a note for people; not used")
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -309,12 +311,13 @@ class Mapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: Literal[1]
-    name: str = ""
-    description: str | None = None
-    source_id: FieldSpec
+    version: Literal[1] = Field(description="the format's version")
+    name: str = Field(default="", description="informative; defaults to the file's name")
+    description: str | None = Field(default=None, description="what the mapping is for")
+    source_id: FieldSpec = Field(description="where each record's id in the source comes from")
     fields: dict[str, FieldSpec] = Field(
         default_factory=dict,
+        description="target: how to fill it (a path, or a field block)",
         json_schema_extra={
             "propertyNames": {
                 "anyOf": [
@@ -324,7 +327,9 @@ class Mapping(BaseModel):
             }
         },
     )
-    unmapped: Literal["attributes", "drop"] = "attributes"
+    unmapped: Literal["attributes", "drop"] = Field(
+        default="attributes", description="what happens to the payload fields not read"
+    )
 
     _compiled: Any = PrivateAttr(default=None)
 

@@ -60,8 +60,15 @@ class SpreadsheetSettings(BaseModel):
     header_row: int | None = Field(
         default=None, ge=1, description="1-based CSV line or sheet row; None: detect"
     )
-    id_column: str = Field(default="source_id", min_length=1)
-    updated_at_column: str | None = None
+    id_column: str = Field(
+        default="source_id",
+        min_length=1,
+        description='the column of each record\'s id ("row": the row number; see above); '
+        "unset, the column the mapping reads source_id from",
+    )
+    updated_at_column: str | None = Field(
+        default=None, description="a column of change times: freshness checks and most_recent"
+    )
     max_field_size: int = Field(
         default=MAX_FIELD_SIZE, ge=1, description="CSV: characters in one field, at most"
     )
