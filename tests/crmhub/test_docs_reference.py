@@ -126,3 +126,28 @@ def test_the_mapping_reference_lists_every_key_and_its_example_loads(
     example = docstring_example(Mapping, module=mappings)
     assert example and example in page
     parse_mapping(yaml.safe_load(example), "the documented example")
+
+
+def test_the_readme_command_table_names_every_command() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## The command line") :]
+    table = table[: table.index("\n\n", table.index("| command |"))]
+    for path, command in walk(get_command(app)):
+        if path and not getattr(command, "commands", None):
+            assert f"`crmhub {' '.join(path)}" in table, path
+
+
+def test_the_readme_opens_with_the_two_commands() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[2:6] == [
+        "```sh",
+        "make demo    # creates .venv, installs, runs the bundled sample into SQLite, prints "
+        "where results are",
+        "make test    # creates/updates .venv and runs the whole test suite (SQLite and "
+        "PostgreSQL)",
+        "```",
+    ]
