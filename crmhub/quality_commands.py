@@ -296,7 +296,19 @@ def report(
     console.out.print(f"json:      {written.json}", markup=False, highlight=False)
     if written.data_docs is not None:
         console.out.print(f"data docs: {written.data_docs}", markup=False, highlight=False)
-    console.out.print(f"run {written.run_id}: {console.checks_line(written.quality.counts())}")
+    console.out.print(
+        f"run {written.run_id}: {written.verdict}; {console.checks_line(written.quality.counts())}",
+        markup=False,
+        highlight=False,
+    )
+    if written.merge is not None:
+        merge = written.merge
+        console.out.print(
+            f"{merge.staged} records staged, {merge.golden_created} golden records created, "
+            f"{merge.joined_existing} records joined existing golden records",
+            markup=False,
+            highlight=False,
+        )
     if open_it and not webbrowser.open(written.html.resolve().as_uri()):
         console.err.print(
             f"no browser found: open {written.html} yourself", markup=False, soft_wrap=True

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.store.tables import (
+    golden_record,
     payload_profile,
     quality_check,
     quality_result,
@@ -20,6 +21,7 @@ from core.store.tables import (
     run,
     run_source,
     source_record,
+    xref,
 )
 from core.store.upsert import upsert
 
@@ -182,6 +184,19 @@ class QualityRepository:
                     )
                 )
         upsert(self._c, quality_check, rows, key=("run_id", "scope", "name"))
+
+    def merge_figures(self, run_id: int) -> tuple[int, int]:
+        """``(linked, joined)``: source records linked to a golden record by the run, and of
+        those the ones linked to a golden record an earlier run created."""
+        linked = self._c.execute(
+            sa.select(sa.func.count()).select_from(xref).where(xref.c.run_id == run_id)
+        ).scalar_one()
+        joined = self._c.execute(
+            sa.select(sa.func.count())
+            .select_from(xref.join(golden_record, golden_record.c.golden_id == xref.c.golden_id))
+            .where(xref.c.run_id == run_id, golden_record.c.created_run_id < run_id)
+        ).scalar_one()
+        return int(linked), int(joined)
 
     def checks(self, run_id: int) -> list[sa.Row[Any]]:
         t = quality_check.c

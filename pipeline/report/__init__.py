@@ -25,8 +25,9 @@ from core.store import UnitOfWork
 from core.store.quality import QualityRepository
 from pipeline.clock import Clock, as_utc, utc_now
 from pipeline.quality_run import ensure_quality
-from pipeline.report.facts import RunReport, gather_report
+from pipeline.report.facts import MergeFigures, RunReport, gather_report
 from pipeline.report.page import render_html
+from pipeline.report.verdict import verdict
 from quality.data_docs import build_data_docs
 from quality.results import ValidationReport
 
@@ -40,6 +41,8 @@ class ReportPaths:
     json: Path
     data_docs: Path | None
     quality: ValidationReport
+    verdict: str = ""  # "succeeded with 3 warnings", "failed: …"
+    merge: MergeFigures | None = None
 
 
 def write_report(
@@ -78,7 +81,8 @@ def write_report(
     json_path = directory / f"run-{run_id}.json"
     html_path.write_text(render_html(report), encoding="utf-8")
     json_path.write_text(_json(report), encoding="utf-8")
-    return ReportPaths(run_id, html_path, json_path, docs, quality)
+    said, _ = verdict(report.run.status, report.check_counts, report.run.message)
+    return ReportPaths(run_id, html_path, json_path, docs, quality, said, report.merge)
 
 
 def _data_docs(engine: Engine, run_id: int, directory: Path) -> Path | None:

@@ -126,6 +126,16 @@ class RunSummary(BaseModel):
     golden: dict[str, int]
 
 
+class MergeFigures(BaseModel):
+    """What the run did to the golden records, in records: how many it staged, how many new
+    golden records it created, how many records it joined to golden records of earlier runs."""
+
+    staged: int = 0
+    golden_created: int = 0
+    linked: int = 0  # source records linked to a golden record in the run
+    joined_existing: int = 0  # of those, linked to one an earlier run created
+
+
 class RunReport(BaseModel):
     """Everything the HTML report shows, as data (this is the JSON file)."""
 
@@ -144,6 +154,7 @@ class RunReport(BaseModel):
     trends: Trends
     profiles: list[SourceProfile]
     data_docs: str | None = None
+    merge: MergeFigures = Field(default_factory=MergeFigures)
 
 
 def gather_report(
@@ -164,6 +175,7 @@ def gather_report(
             for name in ledger.sources
             if (row := repository.profile(ledger.run_id, name)) is not None
         ]
+        linked, joined = repository.merge_figures(ledger.run_id)
     mask = config.privacy.mask_personal_data
     targets = column_targets(config) if mask else None
     reasons, quarantined = _top_reasons(engine, ledger.run_id, settings.examples, mask, targets)
@@ -200,6 +212,12 @@ def gather_report(
         trends=trends,
         profiles=profiles,
         data_docs=data_docs,
+        merge=MergeFigures(
+            staged=ledger.total("staged"),
+            golden_created=ledger.golden_created,
+            linked=linked,
+            joined_existing=joined,
+        ),
     )
 
 

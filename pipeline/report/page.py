@@ -14,9 +14,11 @@ from typing import Any
 
 from pipeline.report.charts import bar_chart, line_chart
 from pipeline.report.facts import RunReport, TopReason
+from pipeline.report.verdict import verdict
 from quality.results import CheckResult
 
 STATUS_COLOURS = {"passed": "#15803d", "warned": "#b45309", "failed": "#b91c1c"}
+NEUTRAL_COLOUR = "#475569"  # a run neither succeeded nor failed (still running)
 _LABELS = {"passed": "PASS", "warned": "WARN", "failed": "FAIL"}
 
 _STYLE = """
@@ -87,10 +89,9 @@ def _badge(status: str) -> str:
 def _header(report: RunReport, title: str) -> str:
     run = report.run
     counts = report.check_counts
-    ok = run.status == "succeeded" and not counts.get("failed")
-    verdict_colour = STATUS_COLOURS["passed" if ok else "failed"]
-    if ok and counts.get("warned"):
-        verdict_colour = STATUS_COLOURS["warned"]
+    said, tone = verdict(run.status, counts, run.message)
+    verdict_colour = STATUS_COLOURS.get(tone, NEUTRAL_COLOUR)
+    merge = report.merge
     finished = run.finished_at.strftime("%Y-%m-%d %H:%M UTC") if run.finished_at else "not finished"
     cards = [
         ("records read", report.totals["read"]),
@@ -98,17 +99,29 @@ def _header(report: RunReport, title: str) -> str:
         ("unchanged", report.totals["unchanged"]),
         ("quarantined", report.totals["quarantined"]),
         ("golden created", run.golden["created"]),
+        ("joined existing golden", merge.joined_existing),
         ("golden updated", run.golden["updated"]),
         ("checks passed", counts.get("passed", 0)),
         ("checks warned", counts.get("warned", 0)),
         ("checks failed", counts.get("failed", 0)),
     ]
-    message = f'<p class="small">{escape(run.message)}</p>' if run.message else ""
+    message = (
+        f'<p class="small">{escape(run.message)}</p>'
+        if run.message and run.message not in said
+        else ""
+    )
+    merged = (
+        f"<p class='small' id='merge'>{merge.staged} records staged; {merge.golden_created} "
+        f"golden records created; {merge.joined_existing} records joined existing golden "
+        f"records ({merge.linked} linked in all)</p>"
+    )
     return (
         f"<header><p class='muted small'>crm-hub data-quality report</p><h1>{escape(title)}</h1>"
-        f'<p><span class="verdict" style="background:{verdict_colour}">{escape(run.status)}</span> '
+        f'<p><span class="verdict" id="verdict" style="background:{verdict_colour}">'
+        f"{escape(said)}</span> "
         f"<span class='muted small'>started {run.started_at:%Y-%m-%d %H:%M UTC}, finished "
         f"{finished}; sources: {escape(', '.join(run.sources) or 'none')}</span></p>{message}"
+        f"{merged}"
         '<div class="cards">'
         + "".join(f'<div class="card"><b>{v}</b>{escape(k)}</div>' for k, v in cards)
         + "</div></header>"

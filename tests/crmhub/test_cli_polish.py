@@ -148,3 +148,17 @@ def test_golden_explain_shows_the_prior_and_rows_that_add_up_to_the_total(demo: 
     parts = sum(float(cell) for row in rows[:-1] for cell in row[3:] if cell)
     assert abs(parts - total) < 0.01 * len(rows)
     assert abs(float(rows[-1][3]) - total) < 0.01
+
+
+def test_report_prints_the_verdict_and_the_merge_figures(demo: Path) -> None:
+    result = runner.invoke(app, ["report", "-c", str(demo)])
+    assert result.exit_code == 0, result.output
+    verdict = re.search(
+        r"run (\d+): (succeeded with \d+ warnings|succeeded); checks: ", result.stdout
+    )
+    assert verdict, result.stdout
+    assert re.search(
+        r"\d+ records staged, \d+ golden records created, \d+ records joined existing golden "
+        r"records",
+        result.stdout,
+    ), result.stdout

@@ -133,7 +133,9 @@ def test_report_writes_the_files_and_prints_their_paths(
     assert f"report:    {reports / 'run-1.html'}" in out
     assert f"json:      {reports / 'run-1.json'}" in out
     assert f"data docs: {reports / 'run-1-data-docs' / 'index.html'}" in out
-    assert "run 1: checks" in out
+    flat = " ".join(out.split())
+    assert "run 1: succeeded with 1 warning; checks: 12 passed, 1 warned, 0 failed" in flat
+    assert "records staged, " in flat and " records joined existing golden records" in flat
     assert run(capsys, "report", "-c", str(hub))[0] == 0
     assert (reports / "run-2.html").is_file()
 
