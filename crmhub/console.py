@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, JustifyMethod
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +26,9 @@ from rich.text import Text
 from core.errors import redact
 from core.ledger import RunLedger
 from core.log_masking import PersonalDataFilter
+
+if TYPE_CHECKING:
+    from pipeline.progress import Progress as ProgressCallback
 
 out = Console(soft_wrap=True)  # paths and IDs stay on one line, copyable
 err = Console(stderr=True)
@@ -92,26 +98,55 @@ def _is_plain_stderr(handler: logging.Handler) -> bool:
     )
 
 
+class _RateColumn(ProgressColumn):
+    """``1,250/s``: records per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
+
+class _RemainingColumn(ProgressColumn):
+    """The time left, only for a bar whose total is known (a file's rows, the pending records)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._left = TimeRemainingColumn()
+
+    def render(self, task: Task) -> Text:
+        if task.total is None or task.finished:
+            return Text("")
+        return self._left.render(task)
+
+
 @contextmanager
-def progress_bars() -> Iterator[Callable[[str, str, int], None]]:
-    """A callback ``progress(stage, source, n)`` drawing one bar per stage and source."""
-    interactive = err.is_terminal and sys.stderr.isatty()
+def progress_bars(target: Console | None = None) -> Iterator[ProgressCallback]:
+    """A callback ``progress(stage, source, n, total=None)`` drawing one bar per stage and
+    source: done/total where the total is known (``5000/?`` only where it is not), the rate,
+    and the time left. Drawn only on a terminal."""
+    target = target or err
+    interactive = target.is_terminal and (target is not err or sys.stderr.isatty())
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        _RateColumn(),
         TimeElapsedColumn(),
-        console=err,
+        _RemainingColumn(),
+        console=target,
         disable=not interactive,
         transient=False,
     ) as bars:
         tasks: dict[str, TaskID] = {}
 
-        def advance(stage: str, source: str, amount: int) -> None:
+        def advance(stage: str, source: str, amount: int, *, total: int | None = None) -> None:
             label = f"{stage} {source}".strip()
             if label not in tasks:
                 tasks[label] = bars.add_task(label, total=None)
-            bars.advance(tasks[label], amount)
+            if total is not None:
+                bars.update(tasks[label], total=total)
+            if amount:
+                bars.advance(tasks[label], amount)
 
         yield advance
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -28,6 +28,7 @@ from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
 from pipeline.preflight import preflight
 from pipeline.prepare import prepare_batch
+from pipeline.progress import Progress
 from pipeline.quality_run import run_quality
 from pipeline.reconcile import reconcile_source
 from pipeline.resolve import ResolveCounts, resolve_pending
@@ -38,9 +39,6 @@ from pipeline.training import learn_model
 from quality import BatchValidator, ValidationReport
 
 log = logging.getLogger(__name__)
-
-#: progress(stage, source, amount): called with the records done since the last call.
-Progress = Callable[[str, str, int], None]
 
 
 @dataclass
@@ -193,6 +191,9 @@ def resolve_run(
     then match, merge and publish every pending record (committed batch by batch)."""
     policy = policy_for(config)
     resurvived = resurvive_if_changed(engine, policy, run_id=run_id, clock=clock)
+    if progress is not None:
+        with UnitOfWork(engine) as uow:
+            progress("resolve", "", 0, total=uow.staging.pending_count())
     counts = resolve_pending(
         engine,
         run_matcher(config, engine),
@@ -280,13 +281,19 @@ class _Runner:
             # saved by another run were not seen by this one and would look deleted.
             state = None
         batch: list[RawRecord] = []
+        read = 0
         for raw in stream.read(state):
+            if read == 0:
+                self._announce(name, getattr(stream, "expected_records", None))
+            read += 1
             batch.append(raw)
             if len(batch) >= source.config.batch_size:
                 self._stage(source, stream, batch)
                 batch = []
         if batch:
             self._stage(source, stream, batch)
+        if read and getattr(stream, "expected_records", None) is not None:
+            self._announce(name, read)  # the count was an upper bound: blank lines, long cells
         with UnitOfWork(self.engine) as uow:
             at = self.clock()
             uow.sync_state.save(
@@ -296,6 +303,11 @@ class _Runner:
                 deleted = uow.staging.mark_vanished(name, self.run_id, at)
                 uow.runs.add_counts(self.run_id, name, deleted=deleted)
             uow.commit()
+
+    def _announce(self, name: str, total: object) -> None:
+        """Tell the progress bar how many records the stream holds, when it knows."""
+        if self.progress is not None and isinstance(total, int):
+            self.progress("extract", name, 0, total=total)
 
     def _stage(self, source: OpenSource, stream: Stream, batch: list[RawRecord]) -> None:
         at = self.clock()

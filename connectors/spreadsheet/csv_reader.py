@@ -74,7 +74,8 @@ def open_csv(settings: SpreadsheetSettings) -> Iterator[Table]:
         columns = column_names(path, line, cells)
         records.expect(line, len(columns))
         rows = chain(records.check(leftover), numbered) if leftover else numbered
-        yield Table(columns, line, rows)
+        below = scan.lines - line if scan is not None and scan.lines >= line else None
+        yield Table(columns, line, rows, below)
 
 
 def read_start(path: str) -> bytes:

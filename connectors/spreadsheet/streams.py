@@ -96,6 +96,8 @@ class SpreadsheetStream:
         self.settings = settings
         self.primary_key: tuple[str, ...] = (settings.id_column,)
         self._read_to_end: tuple[str, int] | None = None
+        #: once a read has started: the most records it will yield (for progress bars)
+        self.expected_records: int | None = None
 
     def fingerprint(self) -> str:
         s = self.settings
@@ -108,6 +110,8 @@ class SpreadsheetStream:
         with open_table(settings) as table:
             id_index, updated_index = key_columns(settings, table)
             columns = table.columns
+            below = table.rows_below
+            self.expected_records = None if below is None else max(below - (first - 1), 0)
             index = 0
             for line, cells in table.rows:
                 index += 1

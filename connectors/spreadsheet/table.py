@@ -50,6 +50,9 @@ class Table:
     columns: tuple[str, ...]
     header_line: int
     rows: Iterator[tuple[int, Sequence[str | UnreadCell | None]]]
+    #: lines (CSV) or sheet rows (XLSX) below the header, when known without reading them:
+    #: the most data rows there can be (blank rows and multi-line cells make fewer)
+    rows_below: int | None = None
 
 
 def open_bytes(path: str) -> BinaryIO:

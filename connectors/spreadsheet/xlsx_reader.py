@@ -77,7 +77,9 @@ def open_xlsx(settings: SpreadsheetSettings) -> Iterator[Table]:
                     raise InputFileError(path, f"the header has {cell.problem}", line)
             columns = column_names(path, line, [cell_text(cell) for cell in cells])
             rest = chain(leftover, rows)
-            yield Table(columns, line, _data_rows(rest, path, sheet.title, len(columns)))
+            data = _data_rows(rest, path, sheet.title, len(columns))
+            below = sheet.max_row - line if isinstance(sheet.max_row, int) else None
+            yield Table(columns, line, data, below if below is not None and below >= 0 else None)
         finally:
             workbook.close()
 

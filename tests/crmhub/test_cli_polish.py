@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +163,22 @@ def test_report_prints_the_verdict_and_the_merge_figures(demo: Path) -> None:
         r"records",
         result.stdout,
     ), result.stdout
+
+
+def test_progress_bars_show_the_total_and_the_rate() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from crmhub.console import progress_bars
+
+    screen = Console(file=StringIO(), force_terminal=True, color_system=None, width=120)
+    with progress_bars(screen) as progress:
+        progress("extract", "crm", 0, total=5000)
+        for _ in range(5):
+            progress("extract", "crm", 1000)
+            time.sleep(0.02)
+        progress("resolve", "", 40)  # no total known
+    drawn = screen.file.getvalue()  # type: ignore[attr-defined]
+    assert "5000/5000" in drawn and "/s" in drawn
+    assert "40/?" in drawn
