@@ -498,6 +498,10 @@ def match_explain(
     console.out.print(console.pair_table(left, result.left, right, result.right))
     console.out.print(console.explanation_table(result.explanation))
     console.out.print(f"now: {result.outcome} (p={result.probability:.3f})")
+    if result.blocked_by:
+        console.out.print(f"compared because of {', '.join(result.blocked_by)}", markup=False)
+    else:
+        console.out.print("no blocking rule brings these two together: a run never compares them")
     if result.stored is not None:
         console.out.print(
             f"stored: {result.stored.outcome} by {result.stored.decided_by}"

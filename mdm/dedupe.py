@@ -106,7 +106,7 @@ def dedupe(
             prepared.append(values)
         elif sample is not None and position in sample:
             sampled[position] = values
-        keys = block_keys(record)
+        keys = block_keys(record, base.blocking)
         hashes.extend(hash(k) for k in keys)
         counts.append(len(keys))
     size = encoder.size
@@ -117,7 +117,7 @@ def dedupe(
     kept = (hashes, counts) if keep_index else None
     del hashes, counts
     if index.oversized and isinstance(records, Sequence):
-        index = name_oversized(index, lambda position: block_keys(records[position]))
+        index = name_oversized(index, lambda position: block_keys(records[position], base.blocking))
     seconds["block"] = time.perf_counter() - clock
 
     workers = default_workers() if workers is None else max(1, workers)

@@ -78,7 +78,7 @@ class DedupeIndex:
         model = self.model
         batch = list(records)  # read twice: prepared, then keyed
         new = [model.prepare(r) for r in batch]
-        keys = [{hash(k) for k in block_keys(r)} for r in batch]
+        keys = [{hash(k) for k in block_keys(r, model.blocking)} for r in batch]
         pairs = list(self._pairs(start, keys))
         self.prepared.extend(new)
         _, weights = score_pairs(model, self.prepared, pairs, workers=workers)

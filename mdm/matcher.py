@@ -136,7 +136,8 @@ class FellegiSunterMatcher:
         return tuple(c.name for c in self.model.comparisons)
 
     def block_keys(self, record: Mapping[str, Any]) -> set[str]:
-        return block_keys(record)
+        """The record's keys under the model's blocking rules."""
+        return block_keys(record, self.model.blocking)
 
     def for_store(self, count: int, frequencies: TermFrequencies) -> FellegiSunterMatcher:
         """This matcher for a store of ``count`` records with these value counts

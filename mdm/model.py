@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mdm.blocking import DEFAULT_BLOCKING, BlockingRule
 from mdm.comparisons import Comparison, Record
 from mdm.frequencies import TermFrequencies
 from mdm.guards import DEFAULT_GUARDS, CompiledGuard, Guard, compile_guards, first_cap
@@ -81,6 +82,7 @@ class Model:
     frequencies: TermFrequencies = field(default_factory=TermFrequencies)
     guards: tuple[Guard, ...] = DEFAULT_GUARDS
     training: Mapping[str, Any] = field(default_factory=dict)
+    blocking: tuple[BlockingRule, ...] = DEFAULT_BLOCKING
     # Derived in __post_init__ for the scoring loops; not part of the model's data.
     _weights: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
     _prior_bits: float = field(init=False, repr=False, compare=False)
@@ -199,9 +201,7 @@ class Model:
 
     def with_frequencies(self, frequencies: TermFrequencies) -> Model:
         """The same model using other term frequencies (e.g. the whole store's)."""
-        return Model(
-            self.comparisons, self.m, self.u, self.prior, frequencies, self.guards, self.training
-        )
+        return replace(self, frequencies=frequencies)
 
     def for_records(self, count: int) -> Model:
         """The model for a store of ``count`` records. A prior learned against all pairs
@@ -217,9 +217,7 @@ class Model:
         if self.training.get("u_source") != "random" or trained < 2 or count < 2:
             return self
         prior = self.prior * (trained - 1) / (count - 1)
-        return Model(
-            self.comparisons, self.m, self.u, prior, self.frequencies, self.guards, self.training
-        )
+        return replace(self, prior=prior)
 
     def for_store(self, count: int, frequencies: TermFrequencies) -> Model:
         """The model for a store of ``count`` records whose value counts are ``frequencies``.
@@ -249,12 +247,11 @@ class Model:
                 else row
                 for c, row in zip(self.comparisons, self.u, strict=True)
             )
-        return Model(
-            self.comparisons, self.m, u, scaled.prior, frequencies, self.guards, self.training
-        )
+        return replace(self, u=u, prior=scaled.prior, frequencies=frequencies)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data: comparisons, m/u per level, prior, frequencies, guards."""
+        """Plain JSON-ready data: comparisons, m/u per level, prior, frequencies, guards and
+        the blocking rules."""
         return {
             "format": FORMAT,
             "prior": self.prior,
@@ -270,6 +267,7 @@ class Model:
             "frequencies": self.frequencies.to_dict(),
             "guards": [g.to_dict() for g in self.guards],
             "training": dict(self.training),
+            "blocking": [r.to_dict() for r in self.blocking],
         }
 
     @classmethod
@@ -287,6 +285,8 @@ class Model:
             m.append(tuple(float(x) for x in entry["m"]))
             u.append(tuple(float(x) for x in entry["u"]))
         guards = tuple(Guard.from_dict(g) for g in data.get("guards", ()))
+        saved = data.get("blocking")  # models saved before the rules were data: the defaults
+        blocking = DEFAULT_BLOCKING if saved is None else tuple(map(BlockingRule.from_dict, saved))
         return cls(
             tuple(comparisons),
             tuple(m),
@@ -295,6 +295,7 @@ class Model:
             TermFrequencies.from_dict(data.get("frequencies") or {}),
             guards,
             dict(data.get("training") or {}),
+            blocking,
         )
 
 

@@ -11,6 +11,7 @@ from core.errors import ConfigError
 from core.settings import HubConfig
 from core.store import UnitOfWork
 from mdm import record_key
+from mdm.blocking import DEFAULT_BLOCKING, shared_rules
 from mdm.ids import parse_record_key
 from pipeline.sync import matcher_for
 from pipeline.views import GoldenView, golden_view
@@ -32,6 +33,7 @@ class PairExplanation:
     outcome: str
     explanation: dict[str, Any]
     stored: Any
+    blocked_by: tuple[str, ...] = ()  # the model's blocking rules the two share a key under
 
 
 def explain_pair(engine: Engine, config: HubConfig, left: str, right: str) -> PairExplanation:
@@ -46,6 +48,8 @@ def explain_pair(engine: Engine, config: HubConfig, left: str, right: str) -> Pa
     matcher = matcher_for(config)
     a, b = dict(rows[keys[0]].record), dict(rows[keys[1]].record)
     score = matcher.score(a, b)
+    rules = getattr(getattr(matcher, "model", None), "blocking", DEFAULT_BLOCKING)
+    blocked_by = tuple(str(rule) for rule in shared_rules(a, b, rules))
     return PairExplanation(
-        a, b, score.probability, matcher.decide(score), score.explanation(), stored
+        a, b, score.probability, matcher.decide(score), score.explanation(), stored, blocked_by
     )

@@ -243,6 +243,7 @@ def test_a_steward_works_the_review_queue_from_the_command_line(
     assert code == 2 and "already accepted" in err
     code, out, _ = run(capsys, "match", "explain", "crm:1", "crm:2", "-c", str(config))
     assert code == 0 and "stored: match by maria (pinned)" in " ".join(out.split())
+    assert "compared because of block_on('name')" in " ".join(out.split())
     code, out, _ = run(capsys, "golden", "export", "-c", str(config))
     golden_id = out.splitlines()[1].split(",")[0]
     code, out, _ = run(capsys, "golden", "explain", golden_id, "-c", str(config))
