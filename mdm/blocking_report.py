@@ -13,29 +13,34 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: The rule each key prefix of :func:`mdm.blocking.block_keys` stands for.
+from mdm.blocking import BlockingRule
+
+#: The rule (:func:`mdm.blocking.block_on`) each key prefix of the blocking keys belongs to.
 RULES = {
-    "e": "email",
-    "el": "email local part",
-    "p": "phone tail",
-    "i": "national id",
-    "n": "name",
-    "n~": "name sounds + city",
-    "nc": "name + city",
-    "d": "birth date + name sound",
-    "di": "birth date + initials",
-    "pc": "postcode + name sound",
-    "dp": "birth date + postcode",
-    "a": "street + place",
-    "an": "place + house number + name sound",
+    prefix: str(BlockingRule(on))
+    for prefix, on in {
+        "e": ("email",),
+        "el": ("email_local_part",),
+        "p": ("phone",),
+        "i": ("national_id",),
+        "n": ("name",),
+        "n~": ("name_sounds", "city"),
+        "nc": ("name", "city"),
+        "d": ("birth_date", "name_sound"),
+        "di": ("birth_date", "initials"),
+        "pc": ("postcode", "name_sound"),
+        "dp": ("birth_date", "postcode"),
+        "a": ("street", "place"),
+        "an": ("place", "house_number", "name_sound"),
+    }.items()
 }
 
 
 def rule_of(key: str) -> str:
-    """The readable rule a blocking key belongs to.
+    """The rule a blocking key belongs to.
 
     >>> rule_of("e:zhang@x.cn"), rule_of("n:~z5|w|beijing"), rule_of("dp:19850312|100000")
-    ('email', 'name sounds + city', 'birth date + postcode')
+    ("block_on('email')", "block_on('name_sounds', 'city')", "block_on('birth_date', 'postcode')")
     """
     prefix, _, rest = key.partition(":")
     if prefix == "n" and rest.startswith("~"):
@@ -87,14 +92,14 @@ class BlockingReport:
                 f"{self.lost_to_caps} lost because every key they share was capped"
             )
         found.append(
-            f"{'rule':<34} {'blocks':>9} {'pairs':>11} {'capped':>7} {'largest':>8}"
+            f"{'rule':<50} {'blocks':>9} {'pairs':>11} {'capped':>7} {'largest':>8}"
             f" {'recall':>7} {'alone':>7}"
         )
         for rule in self.rules:
             recall = "-" if rule.recall is None else f"{rule.recall:.4f}"
             only = "-" if rule.only is None else f"{rule.only:.4f}"
             found.append(
-                f"{rule.rule:<34} {rule.blocks:>9} {rule.pairs:>11} {rule.capped_blocks:>7}"
+                f"{rule.rule:<50} {rule.blocks:>9} {rule.pairs:>11} {rule.capped_blocks:>7}"
                 f" {rule.largest_capped:>8} {recall:>7} {only:>7}"
             )
         return found
@@ -112,7 +117,7 @@ def blocking_report(
     >>> keys = [{"e:a@x.cn", "n:li|wei"}, {"e:a@x.cn"}, {"n:li|wei"}, {"n:li|wei"}]
     >>> report = blocking_report(keys, cap=2, true_pairs=[(0, 1), (2, 3)])
     >>> [(r.rule, r.pairs, r.capped_blocks, r.recall) for r in report.rules]
-    [('email', 1, 0, 0.5), ('name', 0, 1, 0.0)]
+    [("block_on('email')", 1, 0, 0.5), ("block_on('name')", 0, 1, 0.0)]
     >>> report.recall, report.lost_to_caps
     (0.5, 1)
     """
