@@ -98,6 +98,9 @@ class WooCommerceClient:
     def __repr__(self) -> str:
         return f"WooCommerceClient({self.settings.api_url!r})"
 
+    #: customers the last page's query matched in all (``X-WP-Total``), for progress bars
+    matching: int | None = None
+
     def count_customers(self, **filters: Any) -> int:
         """How many customers match ``filters``, from ``X-WP-Total`` of a one-record page."""
         page = self.http.get_json(
@@ -146,6 +149,8 @@ class WooCommerceClient:
                 raise SourceUnavailable(
                     f"{self.settings.url}: the customers endpoint answered without a list"
                 )
+            total = page.response.headers.get(TOTAL_HEADER, "")
+            self.matching = int(total) if total.isdigit() else None
             yield paginator.page, page.data
 
 

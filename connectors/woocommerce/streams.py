@@ -58,6 +58,8 @@ class CustomersStream:
         self.cursor_field: str | None = CURSOR if incremental else None
         self._client = client
         self._read: dict[str, Any] | None = None
+        #: once a read has started: how many customers it will yield (the store's X-WP-Total)
+        self.expected_records: int | None = None
 
     @property
     def mode(self) -> str:
@@ -72,7 +74,11 @@ class CustomersStream:
         if page > 1 and first_id is not None:
             page = self._page_holding(first_id, page, filters)
         self._read = None
+        self.expected_records = None
         for number, customers in self._client.customer_pages(start_page=page, filters=filters):
+            if self.expected_records is None and self._client.matching is not None:
+                before = (number - 1) * self._client.settings.page_size
+                self.expected_records = max(self._client.matching - before, 0)
             rows = [_stamped(c) for c in customers]
             if not rows:
                 continue

@@ -256,3 +256,20 @@ def test_a_full_read_marks_a_removed_customer_deleted_after_a_sync(
         str(people[1]["id"]): "deleted",
         str(people[2]["id"]): "active",
     }
+
+
+def test_a_read_knows_how_many_customers_it_will_yield_from_the_first_page(
+    fake_woocommerce: FakeWooCommerce, connect: Callable[..., WooCommerceConnector]
+) -> None:
+    fake_woocommerce.supports_modified_after = False
+    people = [fake_woocommerce.add_customer() for _ in range(5)]
+    stream = connect().streams()[0]
+    records = stream.read(None)
+    next(records)
+    assert stream.expected_records == 5  # X-WP-Total of the first page, for progress bars
+    assert len([next(records), *records]) == 4
+    page_two = {"mode": "full", "page": 2, "first_id": people[2]["id"], "complete": False}
+    resumed = stream.read(page_two)
+    next(resumed)
+    assert stream.expected_records == 3  # pages 2 and 3 of 2 per page
+    resumed.close()
