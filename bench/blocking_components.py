@@ -217,7 +217,7 @@ def measure(
         "dropped_keys": list(drop),
         "blocking_recall": round(recall(index, persons), 4) if with_recall else None,
         "usable_blocks": len(index.sizes),
-        "oversized_blocks": len(index.oversized),
+        "oversized_blocks": len(index.oversized_hashes),
         "pair_occurrences": index.pair_occurrences,
         "components": count_all,
         "components_2plus": int((sizes >= 2).sum()),

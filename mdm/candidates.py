@@ -18,19 +18,27 @@ import numpy as np
 @dataclass(frozen=True)
 class BlockIndex:
     """Records grouped by key: ``members`` sorted by (key, record), ``starts``/``sizes``
-    of each usable block, and the oversized keys with their sizes."""
+    of each usable block, and the oversized blocks with their sizes: by key hash, and by
+    key once :func:`name_oversized` has named them."""
 
     records: int
     members: np.ndarray
     starts: np.ndarray
     sizes: np.ndarray
-    oversized: dict[str, int] = field(default_factory=dict)  # key (or its hash) → size
-    representatives: dict[int, int] = field(default_factory=dict)  # hash → one member
+    oversized: dict[str, int] = field(default_factory=dict)  # key → size, once named
+    oversized_hashes: dict[int, int] = field(default_factory=dict)  # key hash → size
+    representatives: dict[int, int] = field(default_factory=dict)  # key hash → one member
 
     @property
     def pair_occurrences(self) -> int:
         """How many pairs the blocks hold, counting a pair once per key it shares."""
         return int((self.sizes * (self.sizes - 1) // 2).sum())
+
+    def oversized_by_key(self) -> dict[str, int]:
+        """Key → size of every oversized block; by its hash written out while unnamed."""
+        if self.oversized or not self.oversized_hashes:
+            return dict(self.oversized)
+        return {str(hashed): size for hashed, size in self.oversized_hashes.items()}
 
 
 def index_blocks(keys: Sequence[Iterable[str]], cap: int = 500) -> BlockIndex:
@@ -53,16 +61,18 @@ def index_blocks(keys: Sequence[Iterable[str]], cap: int = 500) -> BlockIndex:
 def name_oversized(
     index: BlockIndex, keys_of: Callable[[int], Iterable[str]] | Sequence[Iterable[str]]
 ) -> BlockIndex:
-    """Put the key text on the oversized blocks (``index.oversized`` holds hashes until
-    then), reading the keys of one member of each (``keys_of(position)``)."""
+    """Put the key text on the oversized blocks (``index.oversized_hashes``), reading the
+    keys of one member of each (``keys_of(position)``)."""
     lookup = keys_of if callable(keys_of) else keys_of.__getitem__
     named: dict[str, int] = {}
-    for hashed, size in index.oversized.items():
-        owner = index.representatives.get(int(hashed))  # type: ignore[arg-type]
+    for hashed, size in index.oversized_hashes.items():
+        owner = index.representatives.get(hashed)
         for key in lookup(owner) if owner is not None else ():
             if hash(key) == hashed:
                 named[key] = size
-    return BlockIndex(index.records, index.members, index.starts, index.sizes, named)
+    return BlockIndex(
+        index.records, index.members, index.starts, index.sizes, named, index.oversized_hashes
+    )
 
 
 def index_hashed(hashes: array[int], counts: array[int], cap: int = 500) -> BlockIndex:
@@ -72,25 +82,25 @@ def index_hashed(hashes: array[int], counts: array[int], cap: int = 500) -> Bloc
     """
     total = len(hashes)
     owners = np.repeat(np.arange(len(counts), dtype=np.int64), np.frombuffer(counts, np.int64))
-    hashes = np.frombuffer(hashes, dtype=np.int64)
-    order = np.lexsort((owners, hashes))
-    hashes, owners = hashes[order], owners[order]
+    keys = np.frombuffer(hashes, dtype=np.int64)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
     if total:
-        starts = np.flatnonzero(np.concatenate(([True], hashes[1:] != hashes[:-1])))
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     else:
         starts = np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.concatenate((starts, [total])))
     big = sizes > cap
-    oversized = {int(hashes[s]): int(n) for s, n in zip(starts[big], sizes[big], strict=True)}
-    representatives = {int(hashes[s]): int(owners[s]) for s in starts[big]}
+    oversized = {int(keys[s]): int(n) for s, n in zip(starts[big], sizes[big], strict=True)}
+    representatives = {int(keys[s]): int(owners[s]) for s in starts[big]}
     usable = (sizes >= 2) & ~big
     return BlockIndex(
         len(counts),
         owners,
         starts[usable],
         sizes[usable],
-        oversized,
-        representatives,  # type: ignore[arg-type]
+        oversized_hashes=oversized,
+        representatives=representatives,
     )
 
 

@@ -33,14 +33,16 @@ class Vocabulary:
     """
 
     def __init__(self) -> None:
-        self._codes: dict[str | None, int] = {None: MISSING}
+        self._codes: dict[str, int] = {}
         self.words: list[str] = []
 
     def code(self, word: str | None) -> int:
+        if word is None:
+            return MISSING
         found = self._codes.get(word)
         if found is None:
             found = self._codes[word] = len(self.words)
-            self.words.append(word)  # type: ignore[arg-type]
+            self.words.append(word)
         return found
 
     def __len__(self) -> int:
@@ -181,4 +183,5 @@ def pairwise(
     found = process.cpdist(
         queries, choices, scorer=scorer, dtype=dtype, workers=workers, **options
     ).reshape(-1)
-    return found[inverse.reshape(-1)]
+    per_pair: np.ndarray = found[inverse.reshape(-1)]
+    return per_pair

@@ -116,7 +116,7 @@ def dedupe(
     index = index_hashed(hashes, counts, block_cap)
     kept = (hashes, counts) if keep_index else None
     del hashes, counts
-    if index.oversized and isinstance(records, Sequence):
+    if index.oversized_hashes and isinstance(records, Sequence):
         index = name_oversized(index, lambda position: block_keys(records[position], base.blocking))
     seconds["block"] = time.perf_counter() - clock
 
@@ -183,7 +183,7 @@ def dedupe(
         scored,
         matches,
         len(edges) - matches,
-        dict(index.oversized),
+        index.oversized_by_key(),
         seconds,
         block_cap=block_cap,
     )
@@ -213,7 +213,8 @@ def _training_sample(records: Iterable[Any], count: int, seed: int) -> list[int]
     if len(records) <= count:
         return list(range(len(records)))
     rng = np.random.default_rng(seed)
-    return rng.choice(len(records), count, replace=False).tolist()  # type: ignore[no-any-return]
+    chosen: list[int] = rng.choice(len(records), count, replace=False).tolist()
+    return chosen
 
 
 def _learn(

@@ -87,22 +87,21 @@ def new_ladder(comparison: Comparison, shared: dict[str, Any]) -> Ladder:
     """An empty ladder of ``comparison`` to :meth:`~Ladder.add` records' values to, then
     :meth:`~Ladder.finish`. Ladders made with one ``shared`` dict share what two
     comparisons encode alike (both name comparisons read the same pair of names)."""
-    kind = type(comparison)
-    if kind is NameComparison:
-        return NameLadder(comparison, shared)  # type: ignore[arg-type]
-    if kind is DateComparison:
+    if type(comparison) is NameComparison:
+        return NameLadder(comparison, shared)
+    if type(comparison) is DateComparison:
         return DateLadder(comparison)
-    if kind is EmailComparison:
+    if type(comparison) is EmailComparison:
         return EmailLadder()
-    if kind is PhoneComparison:
+    if type(comparison) is PhoneComparison:
         return PhoneLadder()
-    if kind is AddressComparison:
+    if type(comparison) is AddressComparison:
         return AddressLadder()
-    if kind is JaroWinklerAtThresholds:
-        return JaroWinklerLadder(comparison)  # type: ignore[arg-type]
-    if kind is DamerauLevenshteinAtThresholds:
-        return EditDistanceLadder(comparison)  # type: ignore[arg-type]
-    if kind is ExactMatch:
+    if type(comparison) is JaroWinklerAtThresholds:
+        return JaroWinklerLadder(comparison)
+    if type(comparison) is DamerauLevenshteinAtThresholds:
+        return EditDistanceLadder(comparison)
+    if type(comparison) is ExactMatch:
         return ExactLadder()
     return ValuePairLadder(comparison)
 
@@ -131,7 +130,8 @@ class ExactLadder:
         return found
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return self.codes[left]
+        codes: np.ndarray = self.codes[left]
+        return codes
 
 
 class JaroWinklerLadder(ExactLadder):
@@ -314,7 +314,7 @@ class NameLadder:
         xl, yl = x.latin[a], y.latin[b]
         missing = (xl < 0) | (yl < 0)
         agree = (xl == yl) | shares_any(x.formal[a], y.formal[b])
-        found = missing | agree
+        found: np.ndarray = missing | agree
         fuzzy = np.flatnonzero(~found & ~(x.han[a] | y.han[b]))
         similarity = pairwise(
             JaroWinkler.similarity,
@@ -402,7 +402,8 @@ class NameLadder:
         return found
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return self.slots[self.index].latin[left]
+        codes: np.ndarray = self.slots[self.index].latin[left]
+        return codes
 
 
 class EmailLadder:
@@ -555,7 +556,8 @@ class AddressLadder:
         return found
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return self.key[left]
+        codes: np.ndarray = self.key[left]
+        return codes
 
 
 class ValuePairLadder:
@@ -602,7 +604,8 @@ class ValuePairLadder:
             ],
             dtype=LEVEL,
         )
-        return found[inverse]
+        levels: np.ndarray = found[inverse]
+        return levels
 
     def tf_codes(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         distinct, inverse = self._distinct(left, right)
@@ -618,4 +621,5 @@ class ValuePairLadder:
                 MISSING if value is None else self.words.setdefault(value, len(self.words))
             )
         self.tf_vocabulary = np.array(list(self.words), dtype=object)
-        return np.array(codes, dtype=np.int64)[inverse]
+        per_pair: np.ndarray = np.array(codes, dtype=np.int64)[inverse]
+        return per_pair

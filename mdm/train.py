@@ -138,7 +138,12 @@ def train_prepared(
     if scorer is None:
         assert prepared is not None, "give the prepared records or their scorer"
         scorer = PairScorer(base, prepared)
-    size = records if records is not None else len(prepared)  # type: ignore[arg-type]
+    if records is not None:
+        size = records
+    elif prepared is not None:
+        size = len(prepared)
+    else:
+        raise ValueError("give the number of records with their scorer")
     blocked = scorer.patterns(pairs, workers)
     sizes = [len(c.levels) for c in comparisons]
     start_m = [default_parameters(c)[0] for c in comparisons]
