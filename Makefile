@@ -34,7 +34,7 @@ test: venv-airflow typecheck
 typecheck: venv-airflow
 	$(VENV)/bin/mypy
 	@if grep -rnE --include='*.py' '# type: ignore(\[[^]]*\])?[[:space:]]*$$' \
-		core mdm connectors mappings quality pipeline crmhub dags; then \
+		core mdm connectors mappings quality pipeline crmhub dags bench; then \
 		echo 'a type: ignore above gives no reason: write "# type: ignore[code]  # why"'; \
 		exit 1; fi
 

@@ -53,7 +53,7 @@ def sample_values(path: Path, count: int, seed: int = 3) -> list[dict[str, str]]
     connection = sqlite3.connect(path)
     total = connection.execute("SELECT count(*) FROM golden_record").fetchone()[0]
     rng = random.Random(seed)
-    queries = []
+    queries: list[dict[str, str]] = []
     for n in rng.sample(range(total), count):
         (record,) = connection.execute(
             "SELECT record FROM golden_record WHERE golden_id = ?", (f"G{n:015d}",)

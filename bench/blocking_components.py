@@ -34,7 +34,7 @@ import sys
 import time
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -44,6 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from er_data import generate
 from er_metrics import peak_memory_mb
+
+if TYPE_CHECKING:
+    from mdm.candidates import BlockIndex
 
 QUANTILES = (0.5, 0.9, 0.99, 0.999, 1.0)
 
@@ -62,9 +65,7 @@ def product_block_cap() -> int:
     return int(inspect.signature(dedupe).parameters["block_cap"].default)
 
 
-def block_index(  # type: ignore[no-untyped-def]
-    records: list[dict[str, Any]], cap: int, drop: tuple[str, ...] = ()
-):
+def block_index(records: list[dict[str, Any]], cap: int, drop: tuple[str, ...] = ()) -> BlockIndex:
     from mdm.blocking import block_keys
     from mdm.candidates import index_hashed
 

@@ -538,9 +538,9 @@ def write(count: int, out: Path, generator: Generator | None = None) -> int:
         for record in records:
             writer.writerow({c: record.get(c) or "" for c in COLUMNS})
     with out.with_suffix(".truth.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["source_id", "person"])
-        writer.writerows((r["source_id"], pid) for r, pid in zip(records, truth, strict=True))
+        truth_writer = csv.writer(f)
+        truth_writer.writerow(["source_id", "person"])
+        truth_writer.writerows((r["source_id"], pid) for r, pid in zip(records, truth, strict=True))
     return len(records)
 
 

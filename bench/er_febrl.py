@@ -24,9 +24,12 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+if TYPE_CHECKING:
+    from mdm.train import USource
 
 from er_metrics import (
     blocking_recall,
@@ -40,7 +43,11 @@ from er_metrics import (
 
 SETS = ("febrl1", "febrl2", "febrl3", "febrl4")
 #: Our matcher's ways of estimating u (see mdm.train.USource); "ours" is the default.
-VARIANTS = {"ours": "random", "ours-blocked-u": "blocked", "ours-fixed-random-u": "fixed-random"}
+VARIANTS: dict[str, USource] = {
+    "ours": "random",
+    "ours-blocked-u": "blocked",
+    "ours-fixed-random-u": "fixed-random",
+}
 ENTITY = re.compile(r"^(rec-\d+)")
 
 
@@ -93,7 +100,7 @@ def flat_records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def run_ours(name: str, u_source: str = "random") -> dict[str, Any]:
+def run_ours(name: str, u_source: USource = "random") -> dict[str, Any]:
     import mdm  # noqa: F401 - count the library's import in the baseline, as for Splink
     from mdm.blocking import block_keys
     from mdm.dedupe import dedupe
@@ -104,7 +111,7 @@ def run_ours(name: str, u_source: str = "random") -> dict[str, Any]:
     loaded = peak_memory_mb()
     start = time.perf_counter()
     records = flat_records(frame)
-    result = dedupe(records, u_source=u_source)  # type: ignore[arg-type]
+    result = dedupe(records, u_source=u_source)
     seconds = time.perf_counter() - start
     peak = peak_memory_mb()
     labels = {ids[p]: n for n, members in enumerate(result.clusters) for p in members}
@@ -352,7 +359,7 @@ def main() -> None:
             result = run_ours(name, VARIANTS[options.child])
         print(json.dumps(result, default=str))
         return
-    tools = []
+    tools: list[str] = []
     if not options.splink:
         tools.extend(("crmhub-dedupe", "ours"))
         if options.variants:

@@ -10,27 +10,29 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
-from typing import Any
+from typing import Any, TypeVar
+
+Record = TypeVar("Record", bound=Hashable)
 
 
-def true_pairs(entity_of: Mapping[Hashable, Hashable]) -> set[tuple[Hashable, Hashable]]:
+def true_pairs(entity_of: Mapping[Record, Hashable]) -> set[tuple[Record, Record]]:
     """Every pair of records that belong to the same entity (sorted, so it is unordered)."""
-    by_entity: dict[Hashable, list[Hashable]] = defaultdict(list)
+    by_entity: dict[Hashable, list[Record]] = defaultdict(list)
     for record, entity in entity_of.items():
         by_entity[entity].append(record)
-    pairs = set()
+    pairs: set[tuple[Record, Record]] = set()
     for members in by_entity.values():
         pairs.update(combinations(sorted(members, key=str), 2))
     return pairs
 
 
-def cluster_pairs(labels: Mapping[Hashable, Hashable]) -> set[tuple[Hashable, Hashable]]:
+def cluster_pairs(labels: Mapping[Record, Hashable]) -> set[tuple[Record, Record]]:
     """Every pair put together by a clustering (``labels``: record → cluster id)."""
     return true_pairs(labels)
 
 
 def pairwise_scores(
-    found: set[tuple[Hashable, Hashable]], truth: set[tuple[Hashable, Hashable]]
+    found: set[tuple[Record, Record]], truth: set[tuple[Record, Record]]
 ) -> dict[str, float]:
     hits = len(found & truth)
     precision = hits / len(found) if found else 1.0
@@ -40,8 +42,8 @@ def pairwise_scores(
 
 
 def blocking_recall(
-    truth: Iterable[tuple[Hashable, Hashable]],
-    keys: Mapping[Hashable, set[str]],
+    truth: Iterable[tuple[Record, Record]],
+    keys: Mapping[Record, set[str]],
     skipped: set[str],
 ) -> float:
     """Share of true pairs that share at least one key that was not skipped as oversized."""

@@ -162,7 +162,7 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="crmhub-er-product-"))
         data = work / "people.csv"
         write(size, data)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for path in paths:
             done = subprocess.run(
                 [sys.executable, __file__, "--child", path, str(data), str(work)],

@@ -25,9 +25,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+if TYPE_CHECKING:
+    from mdm.train import USource
 
 from er_data import generate
 from er_metrics import (
@@ -40,7 +43,11 @@ from er_metrics import (
 )
 
 #: Our matcher's ways of estimating u (see mdm.train.USource); "ours" is the default.
-VARIANTS = {"ours": "random", "ours-blocked-u": "blocked", "ours-fixed-random-u": "fixed-random"}
+VARIANTS: dict[str, USource] = {
+    "ours": "random",
+    "ours-blocked-u": "blocked",
+    "ours-fixed-random-u": "fixed-random",
+}
 
 
 def standardised(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,12 +71,13 @@ class Standardised(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self.raw)
 
-    def __getitem__(self, position: int) -> dict[str, Any]:  # type: ignore[override]
+    # By position only: the matcher never slices it, so no slice overload.
+    def __getitem__(self, position: int) -> dict[str, Any]:  # type: ignore[override]  # above
         return self.standardise(self.raw[position], self.options)
 
 
 def run_ours(
-    count: int, u_source: str = "random", workers: int | None = None, report: bool = True
+    count: int, u_source: USource = "random", workers: int | None = None, report: bool = True
 ) -> dict[str, Any]:
     import mdm  # noqa: F401 - the library's import belongs to the baseline, as for Splink
     from mdm.blocking import block_keys
@@ -81,7 +89,7 @@ def run_ours(
     loaded = peak_memory_mb()
     start, cpu = time.perf_counter(), time.process_time()
     records = Standardised(raw)
-    result = dedupe(records, u_source=u_source, workers=workers)  # type: ignore[arg-type]
+    result = dedupe(records, u_source=u_source, workers=workers)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = peak_memory_mb()
     labels = {p: n for n, members in enumerate(result.clusters) for p in members}

@@ -27,13 +27,17 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 FORMATS = ("csv", "jsonl", "parquet")
+#: What one child process measures: an export format, or the baseline (no export).
+Measured = Literal["baseline", "csv", "jsonl", "parquet"]
 GIVEN = ["Anna", "Ben", "Chen", "Dora", "Emil", "Fang", "Greta", "Hao", "伟", "娜", "杰", "敏"]
 FAMILY = ["Schmidt", "Wang", "Li", "Müller", "Zhang", "Weber", "张", "李", "周", "赵", "王"]
 CITIES = ["Berlin", "Beijing", "Shanghai", "Hamburg", "北京", "上海", "深圳", "München"]
-FIELDS = ("given_name", "family_name", "full_name", "email", "phone", "address_line1")
-FIELDS += ("city", "postcode", "country", "birth_date", "name_latin", "name_script")
+FIELDS: tuple[str, ...] = ("given_name", "family_name", "full_name", "email", "phone")
+FIELDS += ("address_line1", "city", "postcode", "country", "birth_date")
+FIELDS += ("name_latin", "name_script")
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
@@ -96,7 +100,7 @@ def _record(rng: random.Random, n: int) -> dict[str, str]:
     }
 
 
-def child(db: Path, fmt: str, out: Path, traced: bool) -> dict[str, float | int | str]:
+def child(db: Path, fmt: Measured, out: Path, traced: bool) -> dict[str, float | int | str]:
     """One export (or, with ``fmt == "baseline"``, none) in this process; its measurements."""
     import sqlalchemy as sa
 
@@ -115,7 +119,7 @@ def child(db: Path, fmt: str, out: Path, traced: bool) -> dict[str, float | int 
             count = export_golden(engine, binary, "parquet", provenance=True).count
     elif fmt != "baseline":
         with out.open("w", encoding="utf-8", newline="") as text:
-            count = export_golden(engine, text, fmt, provenance=True).count  # type: ignore[arg-type]
+            count = export_golden(engine, text, fmt, provenance=True).count
     seconds = time.perf_counter() - started
     traced_peak = tracemalloc.get_traced_memory()[1] if traced else 0
     return {
@@ -138,7 +142,7 @@ def measure(db: Path, fmt: str, work: Path, traced: bool) -> dict[str, float | i
         check=True,
     )
     out.unlink(missing_ok=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

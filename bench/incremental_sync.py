@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -59,7 +60,9 @@ def main() -> None:
     records, persons = generate(options.count)
     rng = random.Random(11)
     held = set(rng.sample(range(len(records)), int(len(records) * options.new_share)))
-    base, new, truth = [], [], {}
+    base: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    truth: dict[str, str] = {}
     for n, (record, person) in enumerate(zip(records, persons, strict=True)):
         prefix = "new" if n in held else "base"
         record = {**record, "source_id": f"{prefix}-{record['source_id']}"}

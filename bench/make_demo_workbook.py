@@ -26,7 +26,7 @@ HEADER = [
     "accepts_marketing",
     "tags",
 ]
-ROWS = [
+ROWS: list[list[str | int | date | bool | None]] = [
     [
         "W-20001",
         "张伟",
@@ -200,7 +200,7 @@ ROWS = [
 
 def main() -> None:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the active one of a new workbook
     sheet.title = "Accounts"
     sheet.append(["Web shop accounts, export of 2026-11-01"])
     sheet.append([])

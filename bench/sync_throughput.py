@@ -40,8 +40,8 @@ def score(engine: sa.Engine, truth_path: Path) -> tuple[float, float]:
             truth.setdefault(row["person"], []).append(row["source_id"])
     found: dict[str, list[str]] = {}
     with engine.connect() as c:
-        for row in c.execute(sa.select(xref.c.source_id, xref.c.golden_id)):
-            found.setdefault(row.golden_id, []).append(row.source_id)
+        for link in c.execute(sa.select(xref.c.source_id, xref.c.golden_id)):
+            found.setdefault(link.golden_id, []).append(link.source_id)
     true_pairs, found_pairs = pairs(truth), pairs(found)
     hits = len(true_pairs & found_pairs)
     return hits / max(len(found_pairs), 1), hits / max(len(true_pairs), 1)
@@ -63,7 +63,7 @@ def run(people: int) -> None:
     started = time.perf_counter()
     last = [started]
 
-    def progress(stage: str, _source: str, _n: int) -> None:
+    def progress(stage: str, source: str, amount: int, *, total: int | None = None) -> None:
         now = time.perf_counter()
         phases[stage] = phases.get(stage, 0.0) + now - last[0]
         last[0] = now
