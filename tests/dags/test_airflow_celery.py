@@ -23,11 +23,11 @@ import redis
 from live_airflow import (
     Processes,
     airflow_env,
-    answers,
     free_port,
     log_in,
     processes,
     trigger_and_wait,
+    wait_for_api,
     wait_until,
 )
 
@@ -104,13 +104,7 @@ def start_celery_airflow(airflow: Processes, env: dict[str, str], base: str) -> 
         airflow.start(name, [*command, *options, "--without-gossip"], env)
     deadline = time.monotonic() + 240
     session = requests.Session()
-    for path in ("/api/v2/monitor/health", "/execution/health"):  # the latter builds its app
-        wait_until(
-            lambda path=path: answers(session, f"{base}{path}"),
-            f"the API server does not answer {path}",
-            deadline,
-            airflow,
-        )
+    wait_for_api(session, base, deadline, airflow)
     for name in WORKERS:
         wait_until(
             lambda name=name: f"{name}@" in airflow.log(name) and " ready." in airflow.log(name),

@@ -12,7 +12,14 @@ import sqlalchemy as sa
 
 pytest.importorskip("airflow", reason="the airflow extra is part of `make test`")
 
-from live_airflow import airflow_env, answers, free_port, log_in, processes, trigger_and_wait
+from live_airflow import (
+    airflow_env,
+    free_port,
+    log_in,
+    processes,
+    trigger_and_wait,
+    wait_for_api,
+)
 
 from pipeline.demo import sample_dir
 
@@ -28,11 +35,7 @@ def test_crm_sync_succeeds_under_airflow_standalone(tmp_path: Path) -> None:
     with processes(tmp_path) as airflow:
         airflow.start("standalone", ["airflow", "standalone"], env)
         session = requests.Session()
-        deadline = time.monotonic() + 180
-        while not answers(session, f"{base}/api/v2/monitor/health"):
-            airflow.assert_alive()
-            assert time.monotonic() < deadline, "airflow standalone did not become ready"
-            time.sleep(2)
+        wait_for_api(session, base, time.monotonic() + 180, airflow)
         log_in(session, base, home)
         _, state = trigger_and_wait(session, base, "crm_sync", 420, airflow)
         assert state == "success", airflow.tails()

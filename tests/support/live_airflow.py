@@ -115,6 +115,19 @@ def answers(session: requests.Session, url: str) -> bool:
         return False
 
 
+def wait_for_api(session: requests.Session, base: str, deadline: float, alive: Processes) -> None:
+    """Until the REST API and the execution API answer: the API server builds the latter on
+    its first request (about 20 s on a busy machine), which would otherwise time out the
+    first tasks' calls and send them into backoff."""
+    for path in ("/api/v2/monitor/health", "/execution/health"):
+        wait_until(
+            lambda path=path: answers(session, f"{base}{path}"),
+            f"the API server does not answer {path}",
+            deadline,
+            alive,
+        )
+
+
 def log_in(session: requests.Session, base: str, home: Path) -> None:
     """A bearer token for `admin`, whose password the API server generated in ``home``."""
     passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text())
