@@ -75,6 +75,11 @@ class Thresholds(BaseModel):
         return self
 
 
+#: Records per batch: each batch is validated (one Great Expectations run, whose fixed cost
+#: is about that of validating a thousand records) and staged in one transaction.
+DEFAULT_BATCH_SIZE = 5000
+
+
 class SourceConfig(BaseModel):
     """One source system. ``connection`` is checked by the connector of ``kind``."""
 
@@ -91,7 +96,10 @@ class SourceConfig(BaseModel):
     schedule: str | None = Field(default=None, description="informative: when it is synced")
     trust: int = Field(default=50, ge=0, le=100, description="survivorship priority, higher wins")
     batch_size: int = Field(
-        default=1000, ge=1, le=100_000, description="records staged and committed together"
+        default=DEFAULT_BATCH_SIZE,
+        ge=1,
+        le=100_000,
+        description="records read, validated, staged and committed together",
     )
     phone_region: str | None = Field(
         default=None,
@@ -395,6 +403,13 @@ class HubConfig(BaseModel):
     match_model: str = Field(
         default="match-model.json",
         description="trained matcher weights (crmhub match train); defaults until it exists",
+    )
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=256,
+        description="processes that standardise, validate and score in parallel "
+        "(default: the machine's cores); results are the same for any number",
     )
     base_dir: Path = Field(default=Path(), exclude=True)
 

@@ -28,6 +28,7 @@ from crmhub.options import (
     ConfigOption,
     RawOption,
     WaitOption,
+    WorkersOption,
     one_of,
 )
 from crmhub.privacy_commands import register as register_privacy_commands
@@ -65,6 +66,11 @@ def _config(path: Path) -> HubConfig:
     config = load_config(path)
     set_masking(config.privacy.mask_personal_data)
     return config
+
+
+def _with_workers(config: HubConfig, workers: int | None) -> HubConfig:
+    """``--workers`` over hub.yaml's ``workers``."""
+    return config if workers is None else config.model_copy(update={"workers": workers})
 
 
 def _policy(hub: HubConfig) -> SurvivorshipPolicy:
@@ -150,11 +156,12 @@ def sync(
         list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
     ] = None,
     wait: WaitOption = 0,
+    workers: WorkersOption = None,
 ) -> None:
     """Run the configured sources: extract, map, validate, stage, resolve, publish."""
     from pipeline.sync import sync as run_sync
 
-    hub = _config(config)
+    hub = _with_workers(_config(config), workers)
     with _writer(hub, "sync", wait) as engine, console.progress_bars() as progress:
         result = run_sync(hub, source_names=source, progress=progress, engine=engine)
     if result.resumed:
@@ -202,6 +209,7 @@ def dedupe(
         ),
     ] = None,
     raw: RawOption = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Deduplicate one file: one output line per input record, rejects listed with reasons."""
     from pipeline.dedupe import dedupe_file
@@ -225,6 +233,7 @@ def dedupe(
                 if v is not None
             },
             raw=raw,
+            workers=workers,
         )
     console.out.print(
         f"{result.records} records → {result.clusters} customers; "
@@ -521,11 +530,12 @@ def migrate(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
     wait: WaitOption = 0,
+    workers: WorkersOption = None,
 ) -> None:
     """Load a legacy file in resumable batches; fail if its ledger does not add up."""
     from pipeline.migrate import migrate_file, preview_file
 
-    hub = _config(config)
+    hub = _with_workers(_config(config), workers)
     if dry_run:
         preview = preview_file(hub, file, source=source, mapping=mapping)
         console.out.print(

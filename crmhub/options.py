@@ -44,6 +44,16 @@ WaitOption = Annotated[
     ),
 ]
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        metavar="N",
+        help="Processes that standardise, validate and score in parallel (default: workers "
+        "in hub.yaml, else the machine's cores); the result is the same for any number.",
+    ),
+]
 
 Choice = TypeVar("Choice", bound=str)
 

@@ -333,6 +333,15 @@ class Mapping(BaseModel):
 
     _compiled: Any = PrivateAttr(default=None)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled without its compiled form (closures do not pickle; it is rebuilt on
+        first use), so a mapping can be sent to a worker process."""
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private:
+            state["__pydantic_private__"] = {**private, "_compiled": None}
+        return state
+
     @field_validator("source_id", mode="before")
     @classmethod
     def _source_id_target(cls, value: Any) -> Any:

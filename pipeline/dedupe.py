@@ -53,11 +53,13 @@ def dedupe_file(
     progress: Progress | None = None,
     read_options: dict[str, str] | None = None,
     raw: bool = False,
+    workers: int | None = None,
 ) -> DedupeResult:
     """``read_options`` are spreadsheet connection settings (encoding, delimiter, sheet).
 
     Cells of the output and rejects files that a spreadsheet would run as formulas get a
-    leading ``'`` unless ``raw`` (see :mod:`core.safe_csv`).
+    leading ``'`` unless ``raw`` (see :mod:`core.safe_csv`). ``workers`` (default: the
+    machine's cores) changes how fast, never what comes out.
     """
     if not input_path.is_file():
         raise InputFileError(str(input_path), "file not found")
@@ -77,6 +79,7 @@ def dedupe_file(
             ),
             base_dir=Path.cwd(),
             match_model=str(workdir / "match-model.json"),  # none: learned from this file
+            **({"workers": workers} if workers is not None else {}),
         )
         open_source(config, config.sources[0]).connector.check()
         engine = open_store(config)

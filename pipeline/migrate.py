@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from core.errors import ConfigError, InputFileError, ReconciliationError
 from core.records import RawRecord
-from core.settings import HubConfig, SourceConfig
+from core.settings import DEFAULT_BATCH_SIZE, HubConfig, SourceConfig
 from core.standardise import StandardiseOptions
 from core.store import UnitOfWork, make_engine
 from pipeline.clock import Clock, utc_now
@@ -41,7 +41,7 @@ def migration_config(
         connection=connection,
         mapping=mapping or (existing.mapping if existing else None),
         trust=existing.trust if existing else 50,
-        batch_size=existing.batch_size if existing else 1000,
+        batch_size=existing.batch_size if existing else DEFAULT_BATCH_SIZE,
     )
     others = tuple(s for s in config.sources if s.name != name)
     return config.model_copy(update={"sources": (*others, chosen)})
@@ -101,7 +101,7 @@ def preview_file(
     source: str | None = None,
     mapping: str | None = None,
     clock: Clock = utc_now,
-    batch_size: int = 1000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Preview:
     """The dry run: every record read, mapped and validated, compared with the store."""
     config = migration_config(config, path, source=source, mapping=mapping)

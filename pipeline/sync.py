@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -27,7 +27,8 @@ from mdm import FellegiSunterMatcher, Matcher
 from mdm.model import default_model
 from pipeline.clock import Clock, utc_now
 from pipeline.preflight import preflight
-from pipeline.prepare import prepare_batch
+from pipeline.prepare import PreparedBatch
+from pipeline.prepare_ahead import BatchJob, Preparation, prepared_batches
 from pipeline.progress import Progress
 from pipeline.quality_run import run_quality
 from pipeline.reconcile import reconcile_source
@@ -280,20 +281,21 @@ class _Runner:
             # A full refresh resumes only within its own run: records before a position
             # saved by another run were not seen by this one and would look deleted.
             state = None
-        batch: list[RawRecord] = []
-        read = 0
-        for raw in stream.read(state):
-            if read == 0:
-                self._announce(name, getattr(stream, "expected_records", None))
-            read += 1
-            batch.append(raw)
-            if len(batch) >= source.config.batch_size:
-                self._stage(source, stream, batch)
-                batch = []
-        if batch:
-            self._stage(source, stream, batch)
-        if read and getattr(stream, "expected_records", None) is not None:
-            self._announce(name, read)  # the count was an upper bound: blank lines, long cells
+        counted = _Counted(stream.read(state), lambda: self._announce(name, _expected(stream)))
+        jobs = (self._job(name, stream, raws) for raws in _batches(counted, source))
+        combine = getattr(stream, "combine", None)  # folds into what the last batch staged
+        workers = 1 if combine is not None else self.config.workers
+        preparation = Preparation(
+            source.mapping,
+            standardise_options(self.config, source.config),
+            dict(self.config.quality.field_policy),
+        )
+        for job, prepared in prepared_batches(
+            jobs, preparation, validator=self.validator, workers=workers
+        ):
+            self._stage(source, stream, job, prepared)
+        if counted.read and _expected(stream) is not None:
+            self._announce(name, counted.read)  # the count was an upper bound: blank lines
         with UnitOfWork(self.engine) as uow:
             at = self.clock()
             uow.sync_state.save(
@@ -309,20 +311,18 @@ class _Runner:
         if self.progress is not None and isinstance(total, int):
             self.progress("extract", name, 0, total=total)
 
-    def _stage(self, source: OpenSource, stream: Stream, batch: list[RawRecord]) -> None:
+    def _job(self, name: str, stream: Stream, batch: list[RawRecord]) -> BatchJob:
         at = self.clock()
-        name = source.config.name
         combine = getattr(stream, "combine", None)
         if combine is not None:
             batch = self._combine(name, batch, combine)
-        prepared = prepare_batch(
-            batch,
-            mapping=source.mapping,
-            options=standardise_options(self.config, source.config),
-            validator=self.validator,
-            today=at.date(),
-            field_policy=self.config.quality.field_policy,
-        )
+        return BatchJob(batch, at)
+
+    def _stage(
+        self, source: OpenSource, stream: Stream, job: BatchJob, prepared: PreparedBatch
+    ) -> None:
+        at, batch = job.at, job.raws
+        name = source.config.name
         with UnitOfWork(self.engine) as uow:
             counts = stage_batch(uow, name, prepared, run_id=self.run_id, at=at)
             uow.runs.add_counts(self.run_id, name, **counts.ledger())
@@ -344,6 +344,36 @@ class _Runner:
             else raw
             for raw in batch
         ]
+
+
+def _expected(stream: Stream) -> object:
+    return getattr(stream, "expected_records", None)
+
+
+class _Counted:
+    """The records of a stream, counted as they are read; ``first`` is called before the
+    first one is handed on."""
+
+    def __init__(self, records: Iterable[RawRecord], first: Callable[[], None]) -> None:
+        self.records, self.first, self.read = records, first, 0
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        for raw in self.records:
+            if self.read == 0:
+                self.first()
+            self.read += 1
+            yield raw
+
+
+def _batches(records: Iterable[RawRecord], source: OpenSource) -> Iterator[list[RawRecord]]:
+    batch: list[RawRecord] = []
+    for raw in records:
+        batch.append(raw)
+        if len(batch) >= source.config.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def require_reconciled(result: SyncResult) -> None:

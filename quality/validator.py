@@ -150,6 +150,12 @@ class BatchValidator:
         self._batch_definition: BatchDefinition | None = None
         self._suite: ExpectationSuite | None = None
 
+    def warm(self) -> None:
+        """Load Great Expectations and build the suite now rather than on the first batch
+        (processes forked afterwards inherit the import)."""
+        with self._lock:
+            self._ensure_ready()
+
     def validate(
         self, rows: Sequence[Mapping[str, Any]], *, source: str, today: date
     ) -> BatchResult:
