@@ -79,8 +79,9 @@ def dedupe_file(
             ),
             base_dir=Path.cwd(),
             match_model=str(workdir / "match-model.json"),  # none: learned from this file
-            **({"workers": workers} if workers is not None else {}),
         )
+        if workers is not None:
+            config = config.model_copy(update={"workers": workers})
         open_source(config, config.sources[0]).connector.check()
         engine = open_store(config)
         result = sync(
