@@ -204,17 +204,17 @@ def _chain(first: np.ndarray, rest: Iterable[np.ndarray]) -> Iterable[np.ndarray
     yield from rest
 
 
-def _training_sample(records: Iterable[Any], count: int, seed: int) -> list[int] | None:
-    """The records whose values are counted for the term frequencies, in the order they
-    are counted (as :func:`_learn` draws them); ``None`` when the records' number is not
-    known before reading them (they are then all kept)."""
+def _training_sample(records: Iterable[Any], count: int, seed: int) -> set[int] | None:
+    """The records whose values are counted for the term frequencies (the draw
+    :func:`_learn` makes); ``None`` when the records' number is not known before reading
+    them (they are then all kept)."""
     if not isinstance(records, Sized):
         return None
     if len(records) <= count:
-        return list(range(len(records)))
+        return set(range(len(records)))
     rng = np.random.default_rng(seed)
     chosen: list[int] = rng.choice(len(records), count, replace=False).tolist()
-    return chosen
+    return set(chosen)
 
 
 def _learn(
