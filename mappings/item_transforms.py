@@ -32,7 +32,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from mappings.paths import compile_path, parse_path
-from mappings.transforms import Step, TransformFailure, register, show
+from mappings.transform_registry import Step, TransformFailure, register, show
 
 
 def _valid_path(path: str) -> str:

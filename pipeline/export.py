@@ -22,20 +22,15 @@ from typing import IO, Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS
 from core.safe_csv import DictCsvWriter
 from core.store import UnitOfWork
 from core.store.tables import change_event, golden_record
 from pipeline.clock import as_utc
+from pipeline.export_columns import FIELD_COLUMNS, PROVENANCE_SUFFIX, export_columns
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
-META_COLUMNS = ("golden_id", "status", "merged_into", "version", "updated_at")
-FIELD_COLUMNS = (*[c for c in CANONICAL_COLUMNS if c != "source_id"], *DERIVED_COLUMNS)
-EXPORT_COLUMNS = (*META_COLUMNS, *FIELD_COLUMNS)
-PROVENANCE_SUFFIX = "__source"
-#: Rows per Parquet row group, and per fetch from the store.
-ROW_GROUP_SIZE = 10_000
+#: Rows per fetch from the store.
 FETCH_SIZE = 1000
 
 
@@ -54,13 +49,6 @@ class GoldenRow:
 class ExportResult:
     count: int
     last_seq: int  # the newest change event covered: ``since`` for the next export
-
-
-def export_columns(provenance: bool = False) -> tuple[str, ...]:
-    """Column names of the CSV and Parquet forms: ``email`` gets ``email__source`` beside it."""
-    if not provenance:
-        return EXPORT_COLUMNS
-    return (*META_COLUMNS, *FIELD_COLUMNS, *(f"{c}{PROVENANCE_SUFFIX}" for c in FIELD_COLUMNS))
 
 
 def export_golden(
@@ -85,7 +73,7 @@ def export_golden(
         elif fmt == "jsonl":
             count = _write_jsonl(rows, out, provenance)
         else:
-            from pipeline.export_parquet import write_parquet
+            from pipeline.export_parquet import write_parquet  # pyarrow only when asked for
 
             count = write_parquet((flat_row(r, provenance) for r in rows), out, provenance)
     return ExportResult(count, last_seq)

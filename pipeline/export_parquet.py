@@ -13,7 +13,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.export import FIELD_COLUMNS, PROVENANCE_SUFFIX, ROW_GROUP_SIZE
+from pipeline.export_columns import FIELD_COLUMNS, PROVENANCE_SUFFIX, ROW_GROUP_SIZE
 
 
 def parquet_schema(provenance: bool = False) -> pa.Schema:

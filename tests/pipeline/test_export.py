@@ -18,7 +18,8 @@ from core.settings import HubConfig, load_config
 from core.store.tables import change_event, golden_record, xref
 from mdm import SurvivorshipPolicy
 from pipeline.demo import sample_dir
-from pipeline.export import EXPORT_COLUMNS, FIELD_COLUMNS, export_columns, export_golden
+from pipeline.export import export_golden
+from pipeline.export_columns import EXPORT_COLUMNS, FIELD_COLUMNS, export_columns
 from pipeline.export_parquet import parquet_schema
 from pipeline.steward import merge_golden
 from pipeline.sync import open_store, sync
