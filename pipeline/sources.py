@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from connectors.base import Connector, ConnectorFactory
-from connectors.spreadsheet import SpreadsheetConnector, settings_from_connection
+from connectors.tabular import SpreadsheetConnector, settings_from_connection
 from core.errors import ConfigError
 from core.settings import HubConfig, SourceConfig
 from core.standardise import StandardiseOptions
@@ -31,7 +31,7 @@ class Kind:
 
 
 _EMAIL = "connectors.email.settings"
-_SPREADSHEET_SETTINGS = "connectors.spreadsheet.settings:SpreadsheetSettings"
+_SPREADSHEET_SETTINGS = "connectors.tabular.settings:SpreadsheetSettings"
 KINDS: dict[str, Kind] = {
     "imap": Kind(
         "connectors.email:build_imap",
@@ -84,7 +84,7 @@ KINDS: dict[str, Kind] = {
 SPREADSHEET_KINDS = frozenset({"spreadsheet", "csv", "xlsx"})
 #: What ``spreadsheet`` (and its aliases ``csv``, ``xlsx``) is, as :data:`KINDS` says of others.
 SPREADSHEET = Kind(
-    "connectors.spreadsheet:SpreadsheetConnector",
+    "connectors.tabular:SpreadsheetConnector",
     settings=_SPREADSHEET_SETTINGS,
     summary="a CSV or XLSX file; csv and xlsx are other names for it",
 )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from connectors.spreadsheet import SpreadsheetConnector, settings_from_connection
+from connectors.tabular import SpreadsheetConnector, settings_from_connection
 from core.errors import ConfigError
 
 ID_COLUMN = "Customer ID"

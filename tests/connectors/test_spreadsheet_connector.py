@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from connectors.spreadsheet import (
+from connectors.tabular import (
     SpreadsheetConnector,
     SpreadsheetSettings,
     open_csv_records,

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.csv_reader import sniff_delimiter
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.csv_reader import sniff_delimiter
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import InputFileError
 from core.records import RawRecord
 

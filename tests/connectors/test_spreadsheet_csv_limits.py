@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import InputFileError
 
 MIB = 1 << 20

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.encoding import SAMPLE_SIZE, detect_encoding, locate_decode_error
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.encoding import SAMPLE_SIZE, detect_encoding, locate_decode_error
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import InputFileError
 from core.records import RawRecord
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import InputFileError
 from tests.support.xlsx_files import SHEET_PART, part_text, replace_part, write_workbook
 

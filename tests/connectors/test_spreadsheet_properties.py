@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import HubError, InputFileError
 
 HEADER = ["source_id", "name", "note"]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet import SpreadsheetSettings, settings_from_connection
+from connectors.tabular import SpreadsheetSettings, settings_from_connection
 from core.errors import ConfigError
 
 

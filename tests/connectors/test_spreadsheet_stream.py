@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import InputFileError
 
 TEXT = "source_id,full_name\n" + "".join(f"{i},Customer {i}\n" for i in range(1, 11))

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream
-from connectors.spreadsheet.xlsx_reader import cell_text
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream
+from connectors.tabular.xlsx_reader import cell_text
 from core.errors import InputFileError
 from core.records import RawRecord
 

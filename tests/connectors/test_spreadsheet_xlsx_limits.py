@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
+from connectors.tabular.settings import SpreadsheetSettings
 from core.errors import Problem
 from tests.support.spreadsheet_reads import read, refusal
 from tests.support.xlsx_files import (
@@ -63,8 +63,8 @@ def test_a_formula_in_the_header_is_refused_with_its_cell(tmp_path: Path) -> Non
 BOMB_READER = textwrap.dedent(
     """
     import json, sys, time
-    from connectors.spreadsheet.settings import SpreadsheetSettings
-    from connectors.spreadsheet.streams import SpreadsheetStream
+    from connectors.tabular.settings import SpreadsheetSettings
+    from connectors.tabular.streams import SpreadsheetStream
     from core.errors import HubError
     started = time.perf_counter()
     code, message = 0, ""

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from connectors.spreadsheet import xlsx_limits
+from connectors.tabular import xlsx_limits
 from core.errors import ConfigError
 
 #: ``id_column`` value meaning "the row number is the id" (see :class:`SpreadsheetSettings`).

@@ -15,7 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from connectors.spreadsheet.table import file_problem
+from connectors.tabular.table import file_problem
 from core.errors import InputFileError
 
 EDGE = 1 << 20

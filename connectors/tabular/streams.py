@@ -22,11 +22,11 @@ from datetime import datetime
 from typing import Any
 
 from connectors.base import StreamState
-from connectors.spreadsheet.csv_reader import open_csv
-from connectors.spreadsheet.fingerprint import file_fingerprint
-from connectors.spreadsheet.settings import ROW_NUMBER_ID, SpreadsheetSettings
-from connectors.spreadsheet.table import Table, UnreadCell
-from connectors.spreadsheet.xlsx_reader import open_xlsx
+from connectors.tabular.csv_reader import open_csv
+from connectors.tabular.fingerprint import file_fingerprint
+from connectors.tabular.settings import ROW_NUMBER_ID, SpreadsheetSettings
+from connectors.tabular.table import Table, UnreadCell
+from connectors.tabular.xlsx_reader import open_xlsx
 from core.errors import InputFileError, Problem
 from core.records import RawRecord
 

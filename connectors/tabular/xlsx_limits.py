@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from connectors.spreadsheet.text_scan import human_size
+from connectors.tabular.text_scan import human_size
 from core.errors import InputFileError
 
 MAX_UNCOMPRESSED = 1 << 30

@@ -5,7 +5,7 @@ mark, UTF-16 without one (NUL in every other byte), strict UTF-8, then
 charset-normalizer. Chinese legacy files are read as GB18030, the superset of
 GBK and GB2312, so that rare name characters (䶮, 𠮷) survive. Which encoding a
 whole file is read with is decided in
-:mod:`connectors.spreadsheet.encoding_choice`, which validates every line;
+:mod:`connectors.tabular.encoding_choice`, which validates every line;
 :func:`decode_error` names the line, column and byte offset of the first bad byte.
 """
 

@@ -8,9 +8,9 @@ a float, so phone numbers and ids would otherwise grow a ``.0``), a date cell
 ``"2024-01-05"``, a date-time ``"2024-01-05T14:30:00"``, an empty cell None.
 A formula reads as the value Excel last computed for it; a formula without one
 (a file written by a program and never opened in Excel) reads as empty with a
-field problem naming the sheet and cell (see :mod:`~connectors.spreadsheet.xlsx_cells`).
+field problem naming the sheet and cell (see :mod:`~connectors.tabular.xlsx_cells`).
 Before openpyxl opens the file, its zip directory is checked against the limits
-of :mod:`~connectors.spreadsheet.xlsx_limits`; a damaged zip, truncated part
+of :mod:`~connectors.tabular.xlsx_limits`; a damaged zip, truncated part
 or malformed XML is reported as such, whenever it shows up.
 """
 
@@ -29,8 +29,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.table import (
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.table import (
     NumberedRows,
     Table,
     UnreadCell,
@@ -39,8 +39,8 @@ from connectors.spreadsheet.table import (
     is_blank,
     open_bytes,
 )
-from connectors.spreadsheet.xlsx_cells import sheet_rows
-from connectors.spreadsheet.xlsx_limits import ReadBudget, XlsxLimits, check_archive
+from connectors.tabular.xlsx_cells import sheet_rows
+from connectors.tabular.xlsx_limits import ReadBudget, XlsxLimits, check_archive
 from core.errors import InputFileError
 
 #: What a damaged workbook raises from inside openpyxl and the zip reader.

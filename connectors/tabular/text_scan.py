@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from connectors.spreadsheet.table import open_bytes
+from connectors.tabular.table import open_bytes
 from core.errors import InputFileError
 
 CHUNK_SIZE = 1 << 20

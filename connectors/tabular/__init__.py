@@ -1,4 +1,8 @@
-"""Spreadsheet sources: one CSV or XLSX file read as a stream of rows.
+"""What every file-of-rows source shares: one CSV or XLSX file read as a stream of rows.
+
+The ``spreadsheet``/``csv``/``xlsx`` source kinds are this reader as it is;
+other connectors build on it (``shopify_csv``: Shopify's customer export), the
+way the HTTP connectors build on :mod:`connectors.http`.
 
 ``SpreadsheetConnector(name, settings_from_connection(source.connection, base_dir))``
 for a configured source; :func:`open_csv_records` for a file given on its own.
@@ -11,9 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from connectors.spreadsheet.connector import SpreadsheetConnector
-from connectors.spreadsheet.settings import SpreadsheetSettings, settings_from_connection
-from connectors.spreadsheet.streams import SpreadsheetStream
+from connectors.tabular.connector import SpreadsheetConnector
+from connectors.tabular.settings import SpreadsheetSettings, settings_from_connection
+from connectors.tabular.streams import SpreadsheetStream
 from core.errors import ConfigError
 from core.records import RawRecord
 

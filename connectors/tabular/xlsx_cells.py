@@ -3,7 +3,7 @@
 openpyxl in ``data_only`` mode gives a formula cell the value Excel last
 computed and saved; a file written by a program and never recalculated has
 none, and the cell would read as empty — a field silently lost. This parser
-marks such a cell as :class:`~connectors.spreadsheet.table.UnreadCell` naming
+marks such a cell as :class:`~connectors.tabular.table.UnreadCell` naming
 the sheet, the cell and the formula instead. It uses the parser openpyxl's
 read-only worksheets use (``openpyxl.worksheet._reader``), fed the same way;
 the tests of this module fail if a new openpyxl changes that.
@@ -16,8 +16,8 @@ from typing import Any
 
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from connectors.spreadsheet.table import UnreadCell
-from connectors.spreadsheet.xlsx_limits import ReadBudget, timer
+from connectors.tabular.table import UnreadCell
+from connectors.tabular.xlsx_limits import ReadBudget, timer
 
 _FORMULA_SHOWN = 80
 

@@ -2,9 +2,9 @@
 
 Opening the file scans it once, in chunks, to check that every line decodes in
 the encoding it will be read with (see
-:mod:`~connectors.spreadsheet.encoding_choice`) and that no line is absurdly
+:mod:`~connectors.tabular.encoding_choice`) and that no line is absurdly
 long; the delimiter is sniffed from the first
-:data:`~connectors.spreadsheet.encoding.SAMPLE_SIZE` bytes. The rows are then
+:data:`~connectors.tabular.encoding.SAMPLE_SIZE` bytes. The rows are then
 streamed by the stdlib ``csv`` module, so quoted fields may hold delimiters,
 quotes and line breaks. Line numbers in errors are the physical lines where a
 record starts, as a text editor shows them.
@@ -21,10 +21,10 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
-from connectors.spreadsheet.encoding import SAMPLE_SIZE, decode_error, file_chunks
-from connectors.spreadsheet.encoding_choice import choose_encoding
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.table import (
+from connectors.tabular.encoding import SAMPLE_SIZE, decode_error, file_chunks
+from connectors.tabular.encoding_choice import choose_encoding
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.table import (
     NumberedRows,
     Row,
     Table,
@@ -33,7 +33,7 @@ from connectors.spreadsheet.table import (
     find_header,
     open_bytes,
 )
-from connectors.spreadsheet.text_scan import TextScan, human_size
+from connectors.tabular.text_scan import TextScan, human_size
 from core.errors import InputFileError
 
 DELIMITERS = ",;\t|"

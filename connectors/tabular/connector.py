@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from connectors.spreadsheet.settings import SpreadsheetSettings
-from connectors.spreadsheet.streams import SpreadsheetStream, key_columns, open_table
+from connectors.tabular.settings import SpreadsheetSettings
+from connectors.tabular.streams import SpreadsheetStream, key_columns, open_table
 
 
 class SpreadsheetConnector:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 
-from connectors.spreadsheet.encoding import (
+from connectors.tabular.encoding import (
     CJK_CODECS,
     codec_name,
     decode_error,
@@ -21,7 +21,7 @@ from connectors.spreadsheet.encoding import (
     file_chunks,
     utf16_without_bom,
 )
-from connectors.spreadsheet.text_scan import TextScan, scan_text
+from connectors.tabular.text_scan import TextScan, scan_text
 from core.errors import InputFileError
 
 #: Byte-order marks of encodings that are not ASCII-compatible (UTF-16/32).
