@@ -4,7 +4,9 @@
 Trigger it by hand with the file to load. It reads the file in resumable
 batches (a retry continues where the failed attempt stopped), writes the
 reconciliation ledger and **fails loudly**, naming the source and the counts,
-when read ≠ unchanged + staged + quarantined. With `dry_run` it only reports
+when read ≠ unchanged + staged + quarantined. Only a store or source that did
+not answer is retried; a ledger that does not add up, a missing file or a
+broken mapping fails at once (a retry would meet the same file). With `dry_run` it only reports
 what would happen — new, changed, unchanged and quarantined records with the
 top reasons — and writes nothing.
 
@@ -44,19 +46,24 @@ def crm_migration() -> None:
     @task
     def migrate() -> dict[str, Any]:
         from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowFailException
 
+        from core.errors import ConfigError, ReconciliationError
         from pipeline import tasks
 
         context = get_current_context()
         params = context["params"]
-        return tasks.migrate(
-            params["config"],
-            params["file"],
-            source=params["source"],
-            mapping=params["mapping"],
-            dry_run=params["dry_run"],
-            run_key=f"airflow:crm_migration:{context['run_id']}",
-        )
+        try:
+            return tasks.migrate(
+                params["config"],
+                params["file"],
+                source=params["source"],
+                mapping=params["mapping"],
+                dry_run=params["dry_run"],
+                run_key=f"airflow:crm_migration:{context['run_id']}",
+            )
+        except (ConfigError, ReconciliationError) as e:  # the same file fails the same way
+            raise AirflowFailException(str(e)) from e
 
     migrate()
 

@@ -206,11 +206,21 @@ def test_crm_migration_fails_loudly_when_the_ledger_does_not_add_up(
     assert dag_run.state == DagRunState.FAILED
     (crmhub_run,) = store_rows(hub, run)
     assert crmhub_run.status == "failed"
-    # 12 on the first try, one more on the retry: each try counts a record it did not stage.
+    # no retry: the same file would fail the same way (and count one more record)
     assert re.search(
-        r"source erp: read 1[23] != unchanged 0 \+ staged 10 \+ quarantined 1 \(= 11\)",
+        r"source erp: read 12 != unchanged 0 \+ staged 10 \+ quarantined 1 \(= 11\)",
         crmhub_run.message,
     )
+    (attempt,) = dag_run.get_task_instances()
+    assert attempt.try_number == 1
+
+
+def test_crm_migration_of_a_missing_file_fails_without_a_retry(dagbag: DagBag, hub: Path) -> None:
+    conf = {**migration_conf(hub), "file": "data/no_such_file.csv"}
+    dag_run = dagbag.get_dag("crm_migration").test(run_conf=conf)
+    assert dag_run.state == DagRunState.FAILED
+    (attempt,) = dag_run.get_task_instances()
+    assert attempt.try_number == 1
 
 
 def test_crm_backup_takes_verifies_and_drills_a_backup(dagbag: DagBag, hub: Path) -> None:
