@@ -1,1 +1,7 @@
-"""Use cases: sync, dedupe, demo, export. The only place that opens a unit of work and commits."""
+"""The use cases, and the only place that opens a unit of work and commits.
+
+Write jobs (``sync``, ``migrate``, ``quarantine retry``, ``dedupe``, ``demo``, the
+Airflow steps in :mod:`pipeline.tasks`); the read views (golden records, status,
+export, change feed, the API's read model); the steward's tools (reviews,
+merge/unmerge, forget); reports and backups.
+"""
