@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quality.ge_runner import new_context
+from quality.ge_context import new_context
 
 SITE_NAME = "crmhub_run"
 

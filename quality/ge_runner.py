@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.settings import Severity
+from quality.ge_context import new_context
 from quality.validator import QualityCheckError
 
 if TYPE_CHECKING:
@@ -168,23 +169,6 @@ def _add_store(context: Any, url: str) -> None:
         sources.add_postgres(STORE_SOURCE, connection_string=url)
     else:
         sources.add_sql(STORE_SOURCE, connection_string=url)
-
-
-def new_context() -> Any:
-    """An ephemeral GE context: in-memory stores, no temp docs site, no progress bars."""
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
 
 
 def ge_severity(severity: Severity) -> str:

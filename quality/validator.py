@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from core.customer import Customer
 from core.errors import HubError, Problem
 from quality.field_issues import FieldIssue, can_set_aside, set_aside
+from quality.ge_context import new_context
 from quality.suites import (
     SUITE_NAME,
     build_customer_suite,
@@ -252,19 +253,7 @@ def validate_rows(rows: Sequence[Mapping[str, Any]], *, source: str, today: date
 
 
 def _create_ge_objects() -> tuple[BatchDefinition, ExpectationSuite]:
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-    )
-    context = gx.get_context(mode="ephemeral", project_config=config)
+    context = new_context()
     suite = context.suites.add(build_customer_suite())
     asset = context.data_sources.add_pandas("crm_hub").add_dataframe_asset(SUITE_NAME)
     logger.debug("Great Expectations context ready with suite %s", SUITE_NAME)
