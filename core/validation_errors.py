@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from core.errors import cut
 from core.yaml_files import YamlDocument
@@ -60,7 +61,7 @@ def describe_validation_error(
                 f"{where}: {cut(parent, 120)}: {problem}" if parent else f"{where}: {problem}"
             )
             continue
-        message = item["msg"].removeprefix("Value error, ")
+        message = problem_message(item)
         lines.append(f"{where}: {cut(key_text(loc), 120) or '(top level)'}: {cut(message, 300)}")
     if len(problems) > PROBLEMS_SHOWN:
         lines.append(f"{origin}: … and {len(problems) - PROBLEMS_SHOWN} more problems")
@@ -131,3 +132,33 @@ def _step(annotation: Any, part: str | int) -> Any:
         if origin is dict and len(args) == 2:
             return args[1]
     return None
+
+
+def problem_message(item: ErrorDetails) -> str:
+    """What pydantic found, without its "Value error, " prefix (and never the input)."""
+    return item["msg"].removeprefix("Value error, ")
+
+
+def describe_block_error(
+    within: str, error: ValidationError, *, allowed: Iterable[str] | None = None
+) -> str:
+    """One line per problem of a block validated on its own, such as a source's
+    ``connection:``: ``connection.port: Input should be greater than 0``; a misspelt key
+    lists the ``allowed`` ones.
+
+    Pydantic's own text is never used: it repeats the input, which may hold a password.
+    """
+    known = ", ".join(allowed) if allowed is not None else None
+    lines = []
+    problems = error.errors(include_url=False)
+    for item in problems[:PROBLEMS_SHOWN]:
+        key = key_text(item["loc"])
+        if item["type"] == "extra_forbidden" and known is not None:
+            message = f"unknown key (allowed: {known})"
+        else:
+            message = problem_message(item)
+        path = f"{within}.{cut(key, 120)}" if key else within
+        lines.append(f"{path}: {cut(message, 300)}")
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"{within}: … and {len(problems) - PROBLEMS_SHOWN} more problems")
+    return "\n".join(lines)

@@ -23,6 +23,7 @@ from pydantic_core import CoreSchema
 
 from core.customer import CANONICAL_COLUMNS, DERIVED_COLUMNS, MULTI_VALUE_COLUMNS
 from core.json_schema import JsonSchema, or_shorthand
+from core.validation_errors import key_text, problem_message
 from mappings.paths import has_wildcard, parse_path
 from mappings.transforms import TRANSFORMS, Step
 
@@ -81,12 +82,12 @@ def check_target(target: str) -> None:
 
 
 def _describe_argument_error(error: ValidationError) -> str:
-    item = error.errors()[0]
-    key = ""
-    for part in item["loc"]:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    message = item["msg"].removeprefix("Value error, ")
-    return f"{key}: {message}" if key and len(error.errors()) == 1 else message
+    """The first problem only (its key when it is the only one): the message goes on to
+    say how the step is written."""
+    problems = error.errors(include_url=False)
+    first = problem_message(problems[0])
+    key = key_text(problems[0]["loc"])
+    return f"{key}: {first}" if key and len(problems) == 1 else first
 
 
 def _known_transforms() -> str:

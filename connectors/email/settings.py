@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ConfigError
 from core.settings import SecretRef
+from core.validation_errors import describe_block_error
 
 #: Local parts (or, with an ``@``, whole addresses) of senders that are machines, not people.
 #: Shell-style patterns, matched against the lowercased address.
@@ -184,7 +185,7 @@ def settings_from_connection(model: type[SettingsT], connection: Any) -> Setting
     try:
         return model.model_validate(dict(connection))
     except ValidationError as e:
-        raise ConfigError(_describe(model, e)) from e
+        raise ConfigError(describe_block_error("connection", e, allowed=model.model_fields)) from e
 
 
 def file_settings(connection: Any, base_dir: Path) -> MailFileSettings:
@@ -194,17 +195,3 @@ def file_settings(connection: Any, base_dir: Path) -> MailFileSettings:
     if not path.is_absolute():
         path = base_dir / path
     return settings.model_copy(update={"path": str(path)})
-
-
-def _describe(model: type[BaseModel], error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            message = f"unknown key (allowed: {', '.join(model.model_fields)})"
-        elif item["type"] == "missing":
-            message = "required"
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
-    return "\n".join(lines)

@@ -26,6 +26,7 @@ from pydantic import (
 
 from core.errors import ConfigError, register_secret
 from core.settings import SecretRef
+from core.validation_errors import describe_block_error
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -120,13 +121,7 @@ def parse_connection(model: type[Model], connection: Any) -> Model:
     try:
         return model.model_validate(connection)
     except ValidationError as e:
-        lines = []
-        for item in e.errors():
-            key = ".".join(str(part) for part in item["loc"])
-            if item["type"] == "extra_forbidden":
-                message = f"unknown key (allowed: {', '.join(model.model_fields)})"
-            else:
-                message = item["msg"].removeprefix("Value error, ")
-            lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
         # Not chained: pydantic's text repeats the input, which may hold an inline secret.
-        raise ConfigError("\n".join(lines)) from None
+        raise ConfigError(
+            describe_block_error("connection", e, allowed=model.model_fields)
+        ) from None

@@ -36,6 +36,7 @@ from sqlalchemy.engine import URL
 from connectors.sql.query import check_select
 from core.errors import ConfigError
 from core.settings import SecretRef, literal_credentials
+from core.validation_errors import describe_block_error
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: A name as people write them: letters (any script), digits, ``_``, ``$``, inner spaces or
@@ -163,17 +164,8 @@ def settings_from_connection(connection: Any) -> SqlSettings:
         return SqlSettings.model_validate(connection)
     except ValidationError as e:
         # not chained: pydantic's own message repeats the input, which may hold a password
-        raise ConfigError(_describe(e)) from None
+        raise ConfigError(describe_block_error("connection", e, allowed=_allowed_keys())) from None
 
 
-def _describe(error: ValidationError) -> str:
-    allowed = ", ".join(f.alias or name for name, f in SqlSettings.model_fields.items())
-    lines = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            message = f"unknown key (allowed: {allowed})"
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
-    return "\n".join(lines)
+def _allowed_keys() -> list[str]:
+    return [f.alias or name for name, f in SqlSettings.model_fields.items()]

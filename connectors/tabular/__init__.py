@@ -20,6 +20,7 @@ from connectors.tabular.settings import SpreadsheetSettings, settings_from_conne
 from connectors.tabular.streams import SpreadsheetStream
 from core.errors import ConfigError
 from core.records import RawRecord
+from core.validation_errors import problem_message
 
 __all__ = [
     "SpreadsheetConnector",
@@ -40,6 +41,6 @@ def open_csv_records(
     try:
         settings = SpreadsheetSettings(path=str(path), id_column=id_column)
     except ValidationError as e:
-        problems = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
+        problems = "; ".join(problem_message(item) for item in e.errors(include_url=False))
         raise ConfigError(f"{path}: {problems}") from e
     return SpreadsheetStream(source, settings).read(None)

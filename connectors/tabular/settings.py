@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from connectors.tabular import xlsx_limits
 from core.errors import ConfigError
+from core.validation_errors import describe_block_error
 
 #: ``id_column`` value meaning "the row number is the id" (see :class:`SpreadsheetSettings`).
 ROW_NUMBER_ID = "row"
@@ -160,21 +161,10 @@ def settings_from_connection(connection: Any, base_dir: Path) -> SpreadsheetSett
     try:
         settings = SpreadsheetSettings.model_validate(connection)
     except ValidationError as e:
-        raise ConfigError(_describe(e)) from e
+        raise ConfigError(
+            describe_block_error("connection", e, allowed=SpreadsheetSettings.model_fields)
+        ) from e
     path = Path(settings.path).expanduser()
     if not path.is_absolute():
         path = base_dir / path
     return settings.model_copy(update={"path": str(path)})
-
-
-def _describe(error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            allowed = ", ".join(SpreadsheetSettings.model_fields)
-            message = f"unknown key (allowed: {allowed})"
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
-    return "\n".join(lines)

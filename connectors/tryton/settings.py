@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ConfigError
 from core.settings import SecretRef
+from core.validation_errors import describe_block_error
 
 
 class TrytonSettings(BaseModel):
@@ -99,16 +100,6 @@ def settings_from_connection(connection: Any) -> TrytonSettings:
         return TrytonSettings.model_validate(connection)
     except ValidationError as e:
         # not chained: pydantic's own message repeats the input, which may be an inline password
-        raise ConfigError(_describe(e)) from None
-
-
-def _describe(error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            message = f"unknown key (allowed: {', '.join(TrytonSettings.model_fields)})"
-        else:
-            message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"connection.{key}: {message}" if key else f"connection: {message}")
-    return "\n".join(lines)
+        raise ConfigError(
+            describe_block_error("connection", e, allowed=TrytonSettings.model_fields)
+        ) from None
