@@ -53,11 +53,13 @@ def resolve_pending(
     batch_size: int = 500,
     block_cap: int = 500,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ResolveCounts:
     """Resolve every pending record, one committed batch at a time.
 
     The pending records are indexed first (blocking keys and values), so that the
-    store's value counts include the whole change before anything is scored.
+    store's value counts include the whole change before anything is scored. Pairs are
+    scored with ``workers`` threads (default: one per core); the result is the same.
     """
     counts = ResolveCounts()
     if not index_pending(engine, matcher):
@@ -71,7 +73,9 @@ def resolve_pending(
             if not keys:
                 break
             batch = ResolveCounts()
-            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch).resolve(keys, store)
+            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch, workers).resolve(
+                keys, store
+            )
             uow.runs.add_golden_counts(run_id, **batch.golden.as_run_counts())
             uow.commit()
         counts.add(batch)
@@ -120,8 +124,9 @@ class _Batch:
         at: datetime,
         block_cap: int,
         counts: ResolveCounts,
+        workers: int | None = None,
     ) -> None:
-        self.uow, self.matcher = uow, matcher
+        self.uow, self.matcher, self.workers = uow, matcher, workers
         self.run_id, self.at, self.block_cap, self.counts = run_id, at, block_cap, counts
         self.writer = GoldenWriter(uow, policy, run_id, at, counts.golden)
 
@@ -156,6 +161,7 @@ class _Batch:
             frequencies=batch_frequencies(
                 uow, self.matcher, store, [*active.values(), *records.values()]
             ),
+            workers=self.workers,
         )
         self._save_decisions(resolution)
 

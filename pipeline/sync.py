@@ -202,6 +202,7 @@ def resolve_run(
         run_id=run_id,
         clock=clock,
         progress=(lambda n: progress("resolve", "", n)) if progress else None,
+        workers=config.workers,
     )
     counts.golden.add(resurvived)
     return counts
