@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -412,6 +413,22 @@ class HubConfig(BaseModel):
         "(default: the machine's cores); results are the same for any number",
     )
     base_dir: Path = Field(default=Path(), exclude=True)
+    #: the file it was read from, with where each key was written (None: built in code)
+    _document: tuple[Path, YamlDocument] | None = PrivateAttr(default=None)
+
+    def written_at(
+        self, path: tuple[str | int, ...], *, within: tuple[str | int, ...] = ()
+    ) -> str | None:
+        """``hub.yaml:12:7`` for a key path such as ``("sources", 0, "connection", "sheet")``
+        (a missing key: where its block is), or None when the file does not hold ``within``
+        (a source added by a command line, not written in the file)."""
+        if self._document is None:
+            return None
+        file, document = self._document
+        if within and within not in document.positions:
+            return None
+        position = document.position(path)
+        return f"{file}:{position[0]}:{position[1]}" if position else None
 
     @field_validator("store")
     @classmethod
@@ -478,7 +495,9 @@ def load_config(path: str | Path) -> HubConfig:
     if "base_dir" in data:  # set from the file's place, never written
         raise ConfigError(_describe_unknown(path, document, "base_dir"))
     try:
-        return HubConfig.model_validate({**data, "base_dir": path.parent.resolve()})
+        config = HubConfig.model_validate({**data, "base_dir": path.parent.resolve()})
+        config._document = (path, document)
+        return config
     except ValidationError as e:
         message = describe_validation_error(str(path), e, document=document, model=HubConfig)
         raise ConfigError(message) from e

@@ -144,17 +144,21 @@ def describe_block_error(
 ) -> str:
     """One line per problem of a block validated on its own, such as a source's
     ``connection:``: ``connection.port: Input should be greater than 0``; a misspelt key
-    lists the ``allowed`` ones.
+    lists the ``allowed`` ones and the nearest of them.
 
     Pydantic's own text is never used: it repeats the input, which may hold a password.
     """
-    known = ", ".join(allowed) if allowed is not None else None
+    names = list(allowed) if allowed is not None else None
+    known = ", ".join(names) if names is not None else None
     lines = []
     problems = error.errors(include_url=False)
     for item in problems[:PROBLEMS_SHOWN]:
         key = key_text(item["loc"])
-        if item["type"] == "extra_forbidden" and known is not None:
+        if item["type"] == "extra_forbidden" and known is not None and names is not None:
             message = f"unknown key (allowed: {known})"
+            close = difflib.get_close_matches(str(item["loc"][-1]), names, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         else:
             message = problem_message(item)
         path = f"{within}.{cut(key, 120)}" if key else within

@@ -8,6 +8,7 @@ configured, so a spreadsheet-only hub never loads the IMAP or ERP clients.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,8 +139,29 @@ def open_source(config: HubConfig, source: SourceConfig) -> OpenSource:
         else:
             raise ConfigError(f"kind: unknown source kind {source.kind!r} (known: {known_kinds()})")
     except ConfigError as e:
-        raise ConfigError(f"source {source.name}: {e}") from e
+        raise ConfigError(_located(config, source, str(e))) from e
     return OpenSource(source, connector, mapping, mapping_file(source.mapping, config.base_dir))
+
+
+_CONNECTION_KEY = re.compile(r"^connection((?:\.[^:\s]+)*): ")
+
+
+def _located(config: HubConfig, source: SourceConfig, message: str) -> str:
+    """Each line named by its source and, for a ``connection.KEY`` problem, where the key
+    (or, when missing, its block) was written: ``hub.yaml:12:7: source erp: connection…``."""
+    index = config.sources.index(source) if source in config.sources else None
+    lines = []
+    for line in message.splitlines():
+        found = _CONNECTION_KEY.match(line)
+        where = None
+        if found is not None and index is not None:
+            keys = tuple(k for k in found.group(1).split(".") if k)
+            within = ("sources", index, "connection")
+            where = config.written_at((*within, *keys), within=within)
+        lines.append(
+            f"{where}: source {source.name}: {line}" if where else f"source {source.name}: {line}"
+        )
+    return "\n".join(lines)
 
 
 def _factory(kind: Kind) -> ConnectorFactory:

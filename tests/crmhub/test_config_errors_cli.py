@@ -56,3 +56,26 @@ def test_a_wrong_value_names_where_it_was_written_and_what_was_expected(
     assert main(["status", "-c", str(config)]) == 2
     err = capsys.readouterr().err
     assert f"{config}:3:3: backup.keep: Input should be a valid integer" in err
+
+
+def test_a_connection_key_names_its_line_and_the_key_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "crm.csv").write_text("source_id,full_name\n1,Anna Müller\n", encoding="utf-8")
+    config = tmp_path / "hub.yaml"
+    config.write_text(
+        "store: sqlite:///hub.db\n"
+        "sources:\n"
+        "  - name: crm\n"
+        "    kind: spreadsheet\n"
+        "    connection:\n"
+        "      path: crm.csv\n"
+        "      id_colum: source_id\n",
+        encoding="utf-8",
+    )
+    assert main(["sync", "-c", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"error: {config}:7:7: source crm: connection.id_colum: unknown key (allowed: path, " in err
+    )
+    assert err.rstrip().endswith("did you mean 'id_column'?")
