@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
 from core.settings import HubConfig
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from mdm import record_key
 from mdm.blocking import DEFAULT_BLOCKING, shared_rules
 from mdm.ids import parse_record_key

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
 
 from core.masking import mask_reason, mask_value
+from core.store.rows import FieldIssueRow
 from pipeline.prepare import Accepted
 
 
@@ -25,24 +25,23 @@ def value_key(field: str, value: str) -> str:
     return hashlib.sha256(f"{field}\0{value}".encode()).hexdigest()[:16]
 
 
-def issue_rows(source: str, item: Accepted, run_id: int, at: datetime) -> list[dict[str, Any]]:
+def issue_rows(source: str, item: Accepted, run_id: int, at: datetime) -> list[FieldIssueRow]:
     """One row per defective value of ``item`` (none for a clean record)."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    rows: dict[tuple[str, str], FieldIssueRow] = {}
     for issue in item.field_issues:
         key = value_key(issue.field, issue.value)
-        rows.setdefault(
-            (issue.field, key),
-            {
-                "source": source,
-                "source_id": item.source_id,
-                "field": issue.field,
-                "value_key": key,
-                "value": str(mask_value(issue.field, issue.value)),
-                "reason": mask_reason(issue.field, issue.reason),
-                "check": issue.check,
-                "first_run_id": run_id,
-                "seen_run_id": run_id,
-                "seen_at": at,
-            },
+        if (issue.field, key) in rows:
+            continue
+        rows[(issue.field, key)] = FieldIssueRow(
+            source=source,
+            source_id=item.source_id,
+            field=issue.field,
+            value_key=key,
+            value=str(mask_value(issue.field, issue.value)),
+            reason=mask_reason(issue.field, issue.reason),
+            check=issue.check,
+            first_run_id=run_id,
+            seen_run_id=run_id,
+            seen_at=at,
         )
     return list(rows.values())

@@ -15,11 +15,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import IO, Any, Literal
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
 from core.safe_csv import DictCsvWriter
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.field_issues import Position
 
 ExportFormat = Literal["csv", "jsonl"]

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from sqlalchemy.engine import Engine
 
 from core.errors import ConfigError
 from core.standardise import standardise_email
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.reclaim import Reclaimed, reclaim_erased
+from core.store.rows import GoldenVersion
 from core.store.staging import RecordKey
 from core.store.writer_lock import writer_lock
 from mdm import SurvivorshipPolicy
@@ -149,7 +149,8 @@ def _erase(engine: Engine, request: ForgetRequest, *, actor: str, clock: Clock) 
                 writer.write(golden_id, row, "delete", "deleted", {}, {}, [])
                 writer.counts.deleted += 1
             else:  # merged-away aliases (they still resolve) and earlier deletions
-                uow.golden.save_many([{**row._mapping, "record": {}, "provenance": {}}])
+                blanked = {**row._mapping, "record": {}, "provenance": {}}
+                uow.golden.save_many([GoldenVersion(**blanked)])
         writer.flush()
         removed["golden_record"] = len(everyone)
         for table, n in uow.erasure.scrub(sorted(emails | phones)).items():

@@ -16,12 +16,13 @@ deletes keep their own events.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from core.store import UnitOfWork
+from core.store.rows import ChangeEvent, GoldenVersion, HistoryEntry
 from core.store.staging import RecordKey
 from mdm.survivorship import Member, SurvivorshipPolicy, survive
 
@@ -64,33 +65,47 @@ class GoldenWriter:
     membership_changed: set[str] = field(default_factory=set)
     absorbed: dict[str, list[str]] = field(default_factory=dict)
     merged_away: set[str] = field(default_factory=set)
-    golden_rows: list[dict[str, Any]] = field(default_factory=list)
-    history_rows: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    golden_rows: list[GoldenVersion] = field(default_factory=list)
+    history_rows: list[HistoryEntry] = field(default_factory=list)
+    events: list[ChangeEvent] = field(default_factory=list)
     relabelled: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def merge_away(self, loser: str, winner: str) -> None:
-        golden = self.uow.golden
-        row = golden.get(loser)
-        if row is None or row.status != "active":
+        self.merge_away_many([(loser, winner)])
+
+    def merge_away_many(self, merges: Sequence[tuple[str, str]]) -> None:
+        """Move the members of each loser to its winner and write the loser as merged away
+        (a loser already merged or deleted is left alone): the same reads and writes for
+        one merge or a batch of them."""
+        if not merges:
             return
-        moved = golden.members([loser]).get(loser, [])
+        golden = self.uow.golden
+        rows = golden.get_many(loser for loser, _ in merges)
+        merges = [
+            (lost, won) for lost, won in merges if lost in rows and rows[lost].status == "active"
+        ]
+        members = golden.members(loser for loser, _ in merges)
         golden.link_many(
-            [(k, winner) for k in moved], method="merge", run_id=self.run_id, at=self.at
+            [(k, winner) for loser, winner in merges for k in members.get(loser, [])],
+            method="merge",
+            run_id=self.run_id,
+            at=self.at,
         )
-        self.write(
-            loser,
-            row,
-            "merged_away",
-            "merged",
-            dict(row.record),
-            dict(row.provenance),
-            moved,
-            merged_into=winner,
-        )
-        self.absorbed.setdefault(winner, []).append(loser)
-        self.membership_changed.add(winner)
-        self.counts.merged += 1
+        for loser, winner in merges:
+            row, moved = rows[loser], members.get(loser, [])
+            self.write(
+                loser,
+                row,
+                "merged_away",
+                "merged",
+                dict(row.record),
+                dict(row.provenance),
+                moved,
+                merged_into=winner,
+            )
+            self.absorbed.setdefault(winner, []).append(loser)
+            self.membership_changed.add(winner)
+            self.counts.merged += 1
 
     def rebuild(self, golden_ids: list[str], change: str | None = None) -> None:
         """Re-survive golden records from their members; write a version only where one changed."""
@@ -98,7 +113,8 @@ class GoldenWriter:
         golden_ids = [g for g in golden_ids if g not in self.merged_away]
         currents = golden.get_many(golden_ids)
         member_keys = golden.members(golden_ids)
-        rows = self.uow.staging.records(k for keys in member_keys.values() for k in keys)
+        wanted = (k for keys in member_keys.values() for k in keys)
+        rows = self.uow.staging.records(wanted, payload=False)
         for golden_id in golden_ids:
             current = currents.get(golden_id)
             keys = member_keys.get(golden_id, [])
@@ -146,31 +162,31 @@ class GoldenWriter:
         """Queue the new version, its history row and its change event (flushed per batch)."""
         version = 1 if current is None else current.version + 1
         self.golden_rows.append(
-            {
-                "golden_id": golden_id,
-                "status": status,
-                "merged_into": merged_into,
-                "record": record,
-                "provenance": provenance,
-                "version": version,
-                "created_run_id": self.run_id if current is None else current.created_run_id,
-                "updated_run_id": self.run_id,
-                "created_at": self.at if current is None else current.created_at,
-                "updated_at": self.at,
-            }
+            GoldenVersion(
+                golden_id=golden_id,
+                status=status,
+                merged_into=merged_into,
+                record=record,
+                provenance=provenance,
+                version=version,
+                created_run_id=self.run_id if current is None else current.created_run_id,
+                updated_run_id=self.run_id,
+                created_at=self.at if current is None else current.created_at,
+                updated_at=self.at,
+            )
         )
         self.history_rows.append(
-            {
-                "golden_id": golden_id,
-                "version": version,
-                "change": kind,
-                "status": status,
-                "record": record,
-                "provenance": provenance,
-                "members": [list(m) for m in members],
-                "run_id": self.run_id,
-                "recorded_at": self.at,
-            }
+            HistoryEntry(
+                golden_id=golden_id,
+                version=version,
+                change=kind,
+                status=status,
+                record=record,
+                provenance=provenance,
+                members=[list(m) for m in members],
+                run_id=self.run_id,
+                recorded_at=self.at,
+            )
         )
         detail: dict[str, Any] = {"members": len(members)}
         if merged_into is not None:
@@ -178,16 +194,7 @@ class GoldenWriter:
             self.merged_away.add(golden_id)
         if golden_id in self.absorbed:
             detail["absorbed"] = sorted(self.absorbed[golden_id])
-        self.events.append(
-            {
-                "golden_id": golden_id,
-                "kind": kind,
-                "version": version,
-                "run_id": self.run_id,
-                "detail": detail,
-                "recorded_at": self.at,
-            }
-        )
+        self.events.append(ChangeEvent(golden_id, kind, version, self.run_id, detail, self.at))
         self.counts.events += 1
 
     def flush(self) -> None:
@@ -199,18 +206,18 @@ class GoldenWriter:
         golden.drop_events(superseded)
         golden.relabel(self.relabelled)
 
-    def _one_per_kind(self, events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    def _one_per_kind(self, events: list[ChangeEvent]) -> tuple[list[ChangeEvent], list[int]]:
         """The events to emit, each replacing the run's earlier event it folds into, and the
         sequence numbers of the stored events they replace."""
-        folding = {e["golden_id"] for e in events if e["kind"] in _FOLDS_INTO}
+        folding = {e.golden_id for e in events if e.kind in _FOLDS_INTO}
         # golden id -> (kind, stored seq or None, position in ``kept``) of its latest event
         latest: dict[str, tuple[str, int | None, int | None]] = {}
         for row in self.uow.golden.run_events(self.run_id, folding, ("create", "update")):
             latest[row.golden_id] = (row.kind, row.seq, None)
-        kept: list[dict[str, Any] | None] = []
+        kept: list[ChangeEvent | None] = []
         superseded: list[int] = []
         for event in events:
-            golden_id, kind = event["golden_id"], event["kind"]
+            golden_id, kind = event.golden_id, event.kind
             prior = latest.get(golden_id)
             if prior is not None and prior[0] in _FOLDS_INTO.get(kind, ()):
                 earlier_kind, seq, position = prior
@@ -223,9 +230,9 @@ class GoldenWriter:
                     self.counts.updated -= 1
                 elif kind == "create":
                     self.counts.created -= 1
-                event = {**event, "kind": earlier_kind}
-            if event["kind"] in _FOLDS_INTO:
-                latest[golden_id] = (event["kind"], None, len(kept))
+                event = replace(event, kind=earlier_kind)
+            if event.kind in _FOLDS_INTO:
+                latest[golden_id] = (event.kind, None, len(kept))
             kept.append(event)
         return [e for e in kept if e is not None], superseded
 

@@ -16,12 +16,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
 from core.ledger import RunLedger
 from core.settings import DEFAULT_SEVERITY, HubConfig, QualitySettings
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.quality import QualityRepository
 from pipeline.clock import Clock, as_utc, utc_now
 from quality.ge_runner import SuiteRunner

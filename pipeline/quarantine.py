@@ -16,12 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO, Any, Literal
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
 from core.masking import mask_payload, mask_reason
 from core.safe_csv import DictCsvWriter
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.quarantine_review import PAGE, Position, QuarantineReview
 from pipeline.masking_targets import ColumnTargets
 from pipeline.quarantine_retry import RetryResult, retry_quarantine

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from core.store import UnitOfWork
+from core.store.rows import MatchDecision, ReviewTask
 from core.store.staging import RecordKey
 from mdm import Matcher, TermFrequencies, golden_id_for, record_key
 from mdm.ids import parse_record_key
@@ -72,14 +73,21 @@ def resolve_pending(
             keys = uow.staging.pending_keys(batch_size)
             if not keys:
                 break
-            batch = ResolveCounts()
-            _Batch(uow, matcher, policy, run_id, clock(), block_cap, batch, workers).resolve(
-                keys, store
+            batch = resolve_keys(
+                uow,
+                matcher,
+                policy,
+                keys,
+                store,
+                run_id=run_id,
+                at=clock(),
+                block_cap=block_cap,
+                workers=workers,
             )
             uow.runs.add_golden_counts(run_id, **batch.golden.as_run_counts())
             uow.commit()
         counts.add(batch)
-        counts.resolved += len(keys)
+        counts.resolved += batch.resolved
         if progress is not None:
             progress(len(keys))
     if counts.oversized_blocks:
@@ -102,16 +110,42 @@ def index_pending(engine: Any, matcher: Matcher, *, page: int = 2_000) -> int:
             keys = uow.staging.pending_keys(page, after)
             if not keys:
                 return indexed
-            rows = uow.staging.records(keys)
-            uow.matching.replace_block_keys(
-                {
-                    k: index_keys(matcher, dict(r.record)) if r.status == "active" else ()
-                    for k, r in rows.items()
-                }
-            )
+            index_records(uow, matcher, keys)
             uow.commit()
         indexed += len(keys)
         after = keys[-1]
+
+
+def index_records(uow: UnitOfWork, matcher: Matcher, keys: list[RecordKey]) -> None:
+    """Index these staged records under their keys (a deleted one under none)."""
+    rows = uow.staging.records(keys, payload=False)
+    uow.matching.replace_block_keys(
+        {
+            k: index_keys(matcher, dict(r.record)) if r.status == "active" else ()
+            for k, r in rows.items()
+        }
+    )
+
+
+def resolve_keys(
+    uow: UnitOfWork,
+    matcher: Matcher,
+    policy: SurvivorshipPolicy,
+    keys: list[RecordKey],
+    store: TermFrequencies,
+    *,
+    run_id: int,
+    at: datetime,
+    block_cap: int = 500,
+    workers: int | None = None,
+) -> ResolveCounts:
+    """Match, cluster and merge one batch of indexed pending records in ``uow`` (not
+    committed); the golden records, decisions and events are written, the batch is no
+    longer pending."""
+    counts = ResolveCounts()
+    _Batch(uow, matcher, policy, run_id, at, block_cap, counts, workers).resolve(keys, store)
+    counts.resolved = len(keys)
+    return counts
 
 
 class _Batch:
@@ -132,7 +166,7 @@ class _Batch:
 
     def resolve(self, keys: list[RecordKey], store: TermFrequencies) -> None:
         uow = self.uow
-        rows = uow.staging.records(keys)
+        rows = uow.staging.records(keys, payload=False)
         active = {k: dict(r.record) for k, r in rows.items() if r.status == "active"}
         gone = [k for k, r in rows.items() if r.status != "active"]
         block_keys = {k: self.matcher.block_keys(record) for k, record in active.items()}
@@ -174,10 +208,13 @@ class _Batch:
         goldens = {g for a in resolution.assignments for g in a.clusters}
         current = uow.golden.get_many(goldens)
         newcomers: list[tuple[RecordKey, str]] = []
+        merges: list[tuple[str, str]] = []
         for assignment in resolution.assignments:
-            winner = self._winner(list(assignment.records), set(assignment.clusters), current)
+            winner, losers = _winner(list(assignment.records), set(assignment.clusters), current)
+            merges.extend((loser, winner) for loser in losers)
             touched.add(winner)
             newcomers.extend((k, winner) for k in assignment.records if links.get(k) != winner)
+        self.writer.merge_away_many(merges)
         uow.golden.link_many(newcomers, method="auto", run_id=self.run_id, at=self.at)
         self.writer.membership_changed.update(winner for _, winner in newcomers)
         self.writer.rebuild(sorted(touched))
@@ -188,7 +225,7 @@ class _Batch:
         """Every active member of these golden records with its values: a record joins a
         golden record on the evidence of all its members, as in memory."""
         held = self.uow.golden.members(golden_ids)
-        rows = self.uow.staging.records(k for keys in held.values() for k in keys)
+        rows = self.uow.staging.records((k for keys in held.values() for k in keys), payload=False)
         return {
             golden_id: {
                 k: dict(rows[k].record) for k in keys if k in rows and rows[k].status == "active"
@@ -207,29 +244,23 @@ class _Batch:
             if pair.outcome == "distinct":
                 continue
             left, right = record_key(*pair.left), record_key(*pair.right)
+            probability = pair.score.probability
+            explanation = pair.score.explanation()
             decisions.append(
-                {
-                    "left_key": left,
-                    "right_key": right,
-                    "score": pair.score.probability,
-                    "outcome": pair.outcome,
-                    "explanation": pair.score.explanation(),
-                    "pinned": False,
-                    "decided_by": "auto",
-                    "run_id": self.run_id,
-                    "decided_at": self.at,
-                }
+                MatchDecision(
+                    left,
+                    right,
+                    probability,
+                    pair.outcome,
+                    explanation,
+                    False,
+                    "auto",
+                    self.run_id,
+                    self.at,
+                )
             )
             if pair.outcome == "review":
-                reviews.append(
-                    {
-                        "left_key": left,
-                        "right_key": right,
-                        "score": pair.score.probability,
-                        "status": "open",
-                        "created_run_id": self.run_id,
-                    }
-                )
+                reviews.append(ReviewTask(left, right, probability, "open", self.run_id))
         self.uow.matching.save_decisions(decisions)
         self.uow.matching.open_review(reviews)
         self.counts.reviews += len(reviews)
@@ -251,13 +282,12 @@ class _Batch:
                     pairs.append((one, Cluster(golden)))
         return pairs
 
-    def _winner(
-        self, pending: list[RecordKey], goldens: set[str], existing: Mapping[str, Any]
-    ) -> str:
-        """The golden ID a group ends up under: the oldest one; the others merge into it."""
-        if not goldens:
-            return golden_id_for(*pending[0])
-        ordered = sorted(goldens, key=lambda g: (existing[g].created_at, g))
-        for loser in ordered[1:]:
-            self.writer.merge_away(loser, ordered[0])
-        return ordered[0]
+
+def _winner(
+    pending: list[RecordKey], goldens: set[str], existing: Mapping[str, Any]
+) -> tuple[str, list[str]]:
+    """The golden ID a group ends up under, the oldest one, and the others that merge into it."""
+    if not goldens:
+        return golden_id_for(*pending[0]), []
+    ordered = sorted(goldens, key=lambda g: (existing[g].created_at, g))
+    return ordered[0], ordered[1:]

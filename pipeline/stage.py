@@ -9,17 +9,20 @@ having been seen in this very run at the same line, and are not counted twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from core.customer import DEFECTIVE
 from core.records import RawRecord
 from core.store import UnitOfWork
+from core.store.rows import QuarantineEntry, StagedRecord
 from pipeline.erased_filter import drop_erased
 from pipeline.field_issue_rows import issue_rows
 from pipeline.prepare import Accepted, PreparedBatch, Rejected
 from pipeline.repeats import is_repeat, repeat_problem, split_repeats
+
+#: The time of an entry not written yet (``stage_batch`` sets the run's).
+_UNSET = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -47,7 +50,9 @@ class StageCounts:
 
 @dataclass
 class _QuarantineRows:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    """Entries to quarantine, keyed apart; the run and time are set when they are written."""
+
+    rows: list[QuarantineEntry] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
 
 
@@ -72,11 +77,11 @@ def stage_batch(
     states = uow.staging.states(source, [a.source_id for a in accepted])
     read_before = [i for i, state in states.items() if state.seen_run_id == run_id]
     copies = uow.staging.records((source, i) for i in read_before) if read_before else {}
-    staged_rows: list[dict[str, Any]] = []
+    staged_rows: list[StagedRecord] = []
     staged_items: list[Accepted] = []
     touched: list[tuple[str, int | None]] = []
     passed_ids: list[str] = []
-    superseded: list[dict[str, Any]] = []
+    superseded: list[QuarantineEntry] = []
     for item in accepted:
         raw, state = item.raw, states.get(item.source_id)
         column = "unchanged"  # where an unchanged copy is counted
@@ -125,14 +130,16 @@ def stage_batch(
     seen_quarantine = uow.quarantine.seen(source, sorted(quarantined.keys))
     rows = []
     for row in quarantined.rows:
-        seen_run, seen_line = seen_quarantine.get(row["record_key"], (None, None))
+        seen_run, seen_line = seen_quarantine.get(row.record_key, (None, None))
+        key = row.record_key
         if seen_run == run_id:
-            if seen_line == row["line"]:
+            if seen_line == row.line:
                 counts.replayed += 1
                 continue
-            row["record_key"] = f"{row['record_key']}@line{row['line']}"
-        row.update(first_run_id=run_id, seen_run_id=run_id, seen_at=at)
-        rows.append(row)
+            key = f"{key}@line{row.line}"
+        rows.append(
+            replace(row, record_key=key, first_run_id=run_id, seen_run_id=run_id, seen_at=at)
+        )
     counts.read += len(rows)
     counts.quarantined += len(rows)
 
@@ -154,7 +161,7 @@ def _accepted_line(item: Accepted) -> int | None:
     return item.raw.line
 
 
-def _is_later(raw: RawRecord, copy: Any) -> bool:
+def _is_later(raw: RawRecord, copy: StagedRecord) -> bool:
     """Is ``raw`` a later line than the ``copy`` staged before it in this run?
 
     Lines decide when both are known and in one stream (a resumed run may read an
@@ -165,22 +172,24 @@ def _is_later(raw: RawRecord, copy: Any) -> bool:
     return bool(raw.line > copy.line)
 
 
-def _superseded_row(copy: Any, kept_line: int | None, run_id: int, at: datetime) -> dict[str, Any]:
+def _superseded_row(
+    copy: StagedRecord, kept_line: int | None, run_id: int, at: datetime
+) -> QuarantineEntry:
     """The quarantine entry of a staged copy that a later line of the same id replaced."""
-    return {
-        "source": copy.source,
-        "record_key": _repeat_key(copy.source_id, copy.line, copy.payload_hash),
-        "source_id": copy.source_id,
-        "stream": copy.stream,
-        "line": copy.line,
-        "payload": copy.payload,
-        "payload_hash": copy.payload_hash,
-        "reasons": [repeat_problem(kept_line).as_dict()],
-        "status": "open",
-        "first_run_id": run_id,
-        "seen_run_id": run_id,
-        "seen_at": at,
-    }
+    return QuarantineEntry(
+        source=copy.source,
+        record_key=_repeat_key(copy.source_id, copy.line, copy.payload_hash),
+        source_id=copy.source_id,
+        stream=copy.stream,
+        line=copy.line,
+        payload=copy.payload or {},
+        payload_hash=copy.payload_hash,
+        reasons=[repeat_problem(kept_line).as_dict()],
+        status="open",
+        first_run_id=run_id,
+        seen_run_id=run_id,
+        seen_at=at,
+    )
 
 
 def _repeat_key(source_id: str, line: int | None, digest: str) -> str:
@@ -203,24 +212,24 @@ def _write_field_issues(
     uow.field_issues.touch(source, [source_id for source_id, _ in touched], run_id)
 
 
-def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> dict[str, Any]:
+def _staged_row(source: str, item: Accepted, run_id: int, at: datetime) -> StagedRecord:
     raw = item.raw
-    return {
-        "source": source,
-        "source_id": item.source_id,
-        "stream": raw.stream,
-        "payload": raw.payload,
-        "payload_hash": item.content_hash,
-        "record": item.record,
-        "source_updated_at": _utc(raw.updated_at),
-        "status": "active",
-        "line": raw.line,
-        "first_run_id": run_id,
-        "seen_run_id": run_id,
-        "changed_run_id": run_id,
-        "changed_at": at,
-        "resolve_pending": True,
-    }
+    return StagedRecord(
+        source=source,
+        source_id=item.source_id,
+        stream=raw.stream,
+        payload=raw.payload,
+        payload_hash=item.content_hash,
+        record=item.record,
+        source_updated_at=_utc(raw.updated_at),
+        status="active",
+        line=raw.line,
+        first_run_id=run_id,
+        seen_run_id=run_id,
+        changed_run_id=run_id,
+        changed_at=at,
+        resolve_pending=True,
+    )
 
 
 def _add_rejected(into: _QuarantineRows, rejected: Rejected) -> None:
@@ -236,17 +245,20 @@ def _add_rejected(into: _QuarantineRows, rejected: Rejected) -> None:
         )
     into.keys.add(key)
     into.rows.append(
-        {
-            "source": raw.source,
-            "record_key": key,
-            "source_id": rejected.source_id,
-            "stream": raw.stream,
-            "line": raw.line,
-            "payload": raw.payload,
-            "payload_hash": rejected.content_hash,
-            "reasons": [p.as_dict() for p in rejected.problems],
-            "status": "open",
-        }
+        QuarantineEntry(
+            source=raw.source,
+            record_key=key,
+            source_id=rejected.source_id,
+            stream=raw.stream,
+            line=raw.line,
+            payload=raw.payload,
+            payload_hash=rejected.content_hash,
+            reasons=[p.as_dict() for p in rejected.problems],
+            status="open",
+            first_run_id=0,  # set when written
+            seen_run_id=0,
+            seen_at=_UNSET,
+        )
     )
 
 

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.staging import RecordKey
 from core.store.writer_lock import writer_lock
 from mdm import golden_id_for, record_key

@@ -9,10 +9,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy.engine import Engine
-
 from core.settings import HubConfig
-from core.store import make_engine, migrate
+from core.store import Engine, make_engine, migrate
 from core.store.writer_lock import writer_lock
 
 

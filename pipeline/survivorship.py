@@ -9,10 +9,8 @@ half-way re-does the pass, which changes nothing for the records already done.
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
-
 from core.settings import HubConfig, RuleSettings
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from mdm.survivorship import Rule, SurvivorshipPolicy, Union, rule_named
 from pipeline.clock import Clock
 from pipeline.golden_writer import GoldenCounts, GoldenWriter

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from core.errors import ConfigError
 from core.ledger import RunLedger
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.store.rows import FieldIssueRow
 from core.store.tables import field_issue, source_record
-from core.store.upsert import chunked, upsert
+from core.store.upsert import chunked, one_of, upsert
 
 Position = tuple[str, str, str, str]  # (source, source_id, field, value_key)
+_KEY = ("source", "source_id", "field", "value_key")
+#: What an issue found again replaces: all but its key and the run that first found it.
+_REWRITTEN = tuple(c.name for c in field_issue.c if c.name not in (*_KEY, "first_run_id"))
 
 
 class FieldIssueRepository:
@@ -23,48 +27,44 @@ class FieldIssueRepository:
         self._c = connection
 
     def replace(
-        self, source: str, source_ids: Sequence[str], rows: Sequence[dict[str, Any]]
+        self, source: str, source_ids: Sequence[str], rows: Sequence[FieldIssueRow]
     ) -> None:
         """Make ``rows`` the issues of the records ``source_ids`` (they were staged again).
 
         Issues already known keep their ``first_run_id``; those not in ``rows`` go.
         """
         t = field_issue.c
-        keep = {(r["source_id"], r["field"], r["value_key"]) for r in rows}
-        for chunk in chunked(list(source_ids)):
+        keep = {(r.source_id, r.field, r.value_key) for r in rows}
+        if source_ids:
             found = self._c.execute(
                 sa.select(t.source_id, t.field, t.value_key).where(
-                    t.source == source, t.source_id.in_(chunk)
+                    t.source == source, one_of(self._c, t.source_id, source_ids)
                 )
             ).all()
-            gone = [tuple(row) for row in found if tuple(row) not in keep]
-            for source_id, name, value_key in gone:
+            gone = [
+                {"b_source": source, "b_id": i, "b_field": name, "b_key": key}
+                for i, name, key in found
+                if (i, name, key) not in keep
+            ]
+            if gone:
                 self._c.execute(
                     sa.delete(field_issue).where(
-                        t.source == source,
-                        t.source_id == source_id,
-                        t.field == name,
-                        t.value_key == value_key,
-                    )
+                        t.source == sa.bindparam("b_source"),
+                        t.source_id == sa.bindparam("b_id"),
+                        t.field == sa.bindparam("b_field"),
+                        t.value_key == sa.bindparam("b_key"),
+                    ),
+                    gone,
                 )
-        if rows:
-            update = [c for c in rows[0] if c not in ("source", "source_id", "field", "value_key")]
-            update = [c for c in update if c != "first_run_id"]
-            upsert(
-                self._c,
-                field_issue,
-                rows,
-                key=("source", "source_id", "field", "value_key"),
-                update=update,
-            )
+        upsert(self._c, field_issue, rows, key=_KEY, update=_REWRITTEN)
 
     def touch(self, source: str, source_ids: Sequence[str], run_id: int) -> None:
         """Unchanged records read again: their issues were seen by ``run_id`` too."""
         t = field_issue.c
-        for chunk in chunked(list(source_ids)):
+        if source_ids:
             self._c.execute(
                 sa.update(field_issue)
-                .where(t.source == source, t.source_id.in_(chunk))
+                .where(t.source == source, one_of(self._c, t.source_id, source_ids))
                 .values(seen_run_id=run_id)
             )
 

@@ -9,9 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.store.lookup_keys import golden_keys
+from core.store.rows import ChangeEvent, GoldenVersion, HistoryEntry
 from core.store.staging import RecordKey
 from core.store.tables import change_event, golden_history, golden_key, golden_record, xref
-from core.store.upsert import chunked, ids_by_source, upsert
+from core.store.upsert import ids_by_source, insert_rows, one_of, upsert
 
 
 class GoldenRepository:
@@ -25,13 +26,13 @@ class GoldenRepository:
         ).first()
 
     def get_many(self, golden_ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
-        found: dict[str, sa.Row[Any]] = {}
-        for chunk in chunked(sorted(set(golden_ids))):
-            for row in self._c.execute(
-                sa.select(golden_record).where(golden_record.c.golden_id.in_(chunk))
-            ):
-                found[row.golden_id] = row
-        return found
+        wanted = sorted(set(golden_ids))
+        if not wanted:
+            return {}
+        rows = self._c.execute(
+            sa.select(golden_record).where(one_of(self._c, golden_record.c.golden_id, wanted))
+        )
+        return {row.golden_id: row for row in rows}
 
     def resolve_alias(self, golden_id: str) -> sa.Row[Any] | None:
         """Follow ``merged_into`` so that an ID that lost a merge still resolves."""
@@ -45,24 +46,25 @@ class GoldenRepository:
     def links(self, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
         found: dict[RecordKey, str] = {}
         for source, ids in ids_by_source(keys).items():
-            for chunk in chunked(ids):
-                for row in self._c.execute(
-                    sa.select(xref.c.source, xref.c.source_id, xref.c.golden_id).where(
-                        xref.c.source == source, xref.c.source_id.in_(chunk)
-                    )
-                ):
-                    found[(row.source, row.source_id)] = row.golden_id
+            for row in self._c.execute(
+                sa.select(xref.c.source, xref.c.source_id, xref.c.golden_id).where(
+                    xref.c.source == source, one_of(self._c, xref.c.source_id, ids)
+                )
+            ):
+                found[(row.source, row.source_id)] = row.golden_id
         return found
 
     def members(self, golden_ids: Iterable[str]) -> dict[str, list[RecordKey]]:
         found: dict[str, list[RecordKey]] = {}
-        for chunk in chunked(sorted(set(golden_ids))):
-            for row in self._c.execute(
-                sa.select(xref.c.golden_id, xref.c.source, xref.c.source_id)
-                .where(xref.c.golden_id.in_(chunk))
-                .order_by(xref.c.source, xref.c.source_id)
-            ):
-                found.setdefault(row.golden_id, []).append((row.source, row.source_id))
+        wanted = sorted(set(golden_ids))
+        if not wanted:
+            return found
+        for row in self._c.execute(
+            sa.select(xref.c.golden_id, xref.c.source, xref.c.source_id)
+            .where(one_of(self._c, xref.c.golden_id, wanted))
+            .order_by(xref.c.source, xref.c.source_id)
+        ):
+            found.setdefault(row.golden_id, []).append((row.source, row.source_id))
         return found
 
     def count(self, status: str | None = "active") -> int:
@@ -89,23 +91,23 @@ class GoldenRepository:
             last = rows[-1].golden_id
 
     # -- writing -----------------------------------------------------------------
-    def save_many(self, rows: Sequence[dict[str, Any]]) -> None:
+    def save_many(self, rows: Sequence[GoldenVersion]) -> None:
         """Write golden records (full rows, as in the table) in one statement, and keep their
         lookup keys in step: only active records can be found."""
         if not rows:
             return
         upsert(self._c, golden_record, rows, key=("golden_id",))
-        latest = {row["golden_id"]: row for row in rows}  # a batch may hold several versions
-        for chunk in chunked(sorted(latest)):
-            self._c.execute(sa.delete(golden_key).where(golden_key.c.golden_id.in_(chunk)))
+        latest = {row.golden_id: row for row in rows}  # a batch may hold several versions
+        self._c.execute(
+            sa.delete(golden_key).where(one_of(self._c, golden_key.c.golden_id, sorted(latest)))
+        )
         keys = [
             key
             for golden_id, row in latest.items()
-            if row["status"] == "active"
-            for key in golden_keys(golden_id, row["record"])
+            if row.status == "active"
+            for key in golden_keys(golden_id, row.record)
         ]
-        if keys:
-            self._c.execute(sa.insert(golden_key), keys)
+        insert_rows(self._c, golden_key, keys)
 
     def find_by_key(self, kind: str, value: str) -> list[str]:
         """Golden IDs of active records holding this lookup key."""
@@ -139,13 +141,12 @@ class GoldenRepository:
             ).scalars()
         )
 
-    def record_history(self, rows: Sequence[dict[str, Any]]) -> None:
+    def record_history(self, rows: Sequence[HistoryEntry]) -> None:
         upsert(self._c, golden_history, rows, key=("golden_id", "version"))
 
-    def emit_many(self, events: Sequence[dict[str, Any]]) -> None:
+    def emit_many(self, events: Sequence[ChangeEvent]) -> None:
         """Append change events; their sequence numbers follow the order given."""
-        if events:
-            self._c.execute(sa.insert(change_event), list(events))
+        insert_rows(self._c, change_event, events)
 
     def link_many(
         self, links: Sequence[tuple[RecordKey, str]], *, method: str, run_id: int, at: datetime
@@ -166,10 +167,11 @@ class GoldenRepository:
 
     def unlink(self, keys: Sequence[RecordKey]) -> None:
         for source, ids in ids_by_source(keys).items():
-            for chunk in chunked(ids):
-                self._c.execute(
-                    sa.delete(xref).where(xref.c.source == source, xref.c.source_id.in_(chunk))
+            self._c.execute(
+                sa.delete(xref).where(
+                    xref.c.source == source, one_of(self._c, xref.c.source_id, ids)
                 )
+            )
 
     def aliases_of(self, golden_id: str) -> list[sa.Row[Any]]:
         """Golden records merged into ``golden_id`` (newest merge first)."""
@@ -207,21 +209,28 @@ class GoldenRepository:
     ) -> list[sa.Row[Any]]:
         """The events of one run for these golden records and kinds, oldest first."""
         t = change_event.c
-        found: list[sa.Row[Any]] = []
-        for chunk in chunked(sorted(set(golden_ids))):
-            found.extend(
-                self._c.execute(
-                    sa.select(change_event)
-                    .where(t.run_id == run_id, t.golden_id.in_(chunk), t.kind.in_(list(kinds)))
-                    .order_by(t.seq)
+        wanted = sorted(set(golden_ids))
+        if not wanted:
+            return []
+        return list(
+            self._c.execute(
+                sa.select(change_event)
+                .where(
+                    t.run_id == run_id,
+                    one_of(self._c, t.golden_id, wanted),
+                    t.kind.in_(list(kinds)),
                 )
+                .order_by(t.seq)
             )
-        return sorted(found, key=lambda row: row.seq)
+        )
 
     def drop_events(self, seqs: Iterable[int]) -> None:
         """Remove events superseded by a later one of the same run (see ``GoldenWriter``)."""
-        for chunk in chunked(sorted(set(seqs))):
-            self._c.execute(sa.delete(change_event).where(change_event.c.seq.in_(chunk)))
+        wanted = sorted(set(seqs))
+        if wanted:
+            self._c.execute(
+                sa.delete(change_event).where(one_of(self._c, change_event.c.seq, wanted))
+            )
 
     def event_count(self, run_id: int | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(change_event)

@@ -8,9 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.store.rows import MatchDecision, ReviewTask
 from core.store.staging import RecordKey
 from core.store.tables import block_key, match_decision, review_task, steward_action
-from core.store.upsert import chunked, ids_by_source, upsert
+from core.store.upsert import chunked, ids_by_source, insert_rows, one_of, upsert
 
 
 class MatchingRepository:
@@ -21,16 +22,15 @@ class MatchingRepository:
         """Set the blocking keys of each record to exactly ``keys[record]``."""
         t = block_key.c
         for source, ids in ids_by_source(keys).items():
-            for chunk in chunked(ids):
-                self._c.execute(
-                    sa.delete(block_key).where(t.source == source, t.source_id.in_(chunk))
-                )
+            self._c.execute(
+                sa.delete(block_key).where(t.source == source, one_of(self._c, t.source_id, ids))
+            )
         rows = [
             {"blocking_key": k, "source": source, "source_id": source_id}
             for (source, source_id), values in keys.items()
             for k in sorted(set(values))
         ]
-        upsert(self._c, block_key, rows, key=("blocking_key", "source", "source_id"), update=())
+        insert_rows(self._c, block_key, rows)  # the record's keys were all deleted above
 
     def block_members(
         self, values: Iterable[str], cap: int
@@ -40,37 +40,32 @@ class MatchingRepository:
         Returns the members per key and the keys that were too big (the caller reports them).
         """
         t = block_key.c
-        wanted = sorted(set(values))
-        sizes: dict[str, int] = {}
-        for chunk in chunked(wanted):
-            for row in self._c.execute(
-                sa.select(t.blocking_key, sa.func.count())
-                .where(t.blocking_key.in_(chunk))
-                .group_by(t.blocking_key)
-            ):
-                sizes[row[0]] = int(row[1])
+        sizes = self.key_counts(values)
         oversized = {k for k, n in sizes.items() if n > cap}
-        usable = [k for k in wanted if k in sizes and k not in oversized]
+        usable = sorted(k for k in sizes if k not in oversized)
         members: dict[str, set[RecordKey]] = {}
-        for chunk in chunked(usable):
-            for row in self._c.execute(
-                sa.select(t.blocking_key, t.source, t.source_id).where(t.blocking_key.in_(chunk))
-            ):
-                members.setdefault(row.blocking_key, set()).add((row.source, row.source_id))
+        if not usable:
+            return members, oversized
+        for row in self._c.execute(
+            sa.select(t.blocking_key, t.source, t.source_id).where(
+                one_of(self._c, t.blocking_key, usable)
+            )
+        ):
+            members.setdefault(row.blocking_key, set()).add((row.source, row.source_id))
         return members, oversized
 
     def key_counts(self, values: Iterable[str]) -> dict[str, int]:
         """How many records hold each of ``values`` (keys held by none are left out)."""
         t = block_key.c
-        counts: dict[str, int] = {}
-        for chunk in chunked(sorted(set(values))):
-            for row in self._c.execute(
-                sa.select(t.blocking_key, sa.func.count())
-                .where(t.blocking_key.in_(chunk))
-                .group_by(t.blocking_key)
-            ):
-                counts[row[0]] = int(row[1])
-        return counts
+        wanted = sorted(set(values))
+        if not wanted:
+            return {}
+        rows = self._c.execute(
+            sa.select(t.blocking_key, sa.func.count())
+            .where(one_of(self._c, t.blocking_key, wanted))
+            .group_by(t.blocking_key)
+        )
+        return {row[0]: int(row[1]) for row in rows}
 
     def key_totals(self, prefix: str) -> tuple[int, int, int]:
         """Over the keys starting with ``prefix``: (records counted, sum of squared counts,
@@ -95,45 +90,50 @@ class MatchingRepository:
         wanted = set(pairs)
         lefts = sorted({left for left, _ in wanted})
         found: dict[tuple[str, str], str] = {}
-        for chunk in chunked(lefts):
-            for row in self._c.execute(
-                sa.select(t.left_key, t.right_key, t.outcome).where(
-                    t.pinned.is_(True), t.left_key.in_(chunk)
-                )
-            ):
-                if (row.left_key, row.right_key) in wanted:
-                    found[(row.left_key, row.right_key)] = row.outcome
+        if not lefts:
+            return found
+        for row in self._c.execute(
+            sa.select(t.left_key, t.right_key, t.outcome).where(
+                t.pinned.is_(True), one_of(self._c, t.left_key, lefts)
+            )
+        ):
+            if (row.left_key, row.right_key) in wanted:
+                found[(row.left_key, row.right_key)] = row.outcome
         return found
 
     def pinned_distinct(self, record_keys: Sequence[str]) -> list[tuple[str, str]]:
         """Steward "not a match" pairs that involve any of ``record_keys``."""
         t = match_decision.c
-        found: set[tuple[str, str]] = set()
-        for chunk in chunked(list(record_keys)):
+        if not record_keys:
+            return []
+        found = {
+            (row.left_key, row.right_key)
             for row in self._c.execute(
                 sa.select(t.left_key, t.right_key).where(
                     t.pinned.is_(True),
                     t.outcome == "distinct",
-                    sa.or_(t.left_key.in_(chunk), t.right_key.in_(chunk)),
+                    sa.or_(
+                        one_of(self._c, t.left_key, record_keys),
+                        one_of(self._c, t.right_key, record_keys),
+                    ),
                 )
-            ):
-                found.add((row.left_key, row.right_key))
+            )
+        }
         return sorted(found)
 
-    def save_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+    def save_decisions(self, rows: Sequence[MatchDecision]) -> None:
         """Store automatic decisions; a pinned (steward) decision is never overwritten."""
         if not rows:
             return
-        keys = [(r["left_key"], r["right_key"]) for r in rows]
-        pinned = self.pinned(keys)
+        pinned = self.pinned([(r.left_key, r.right_key) for r in rows])
         upsert(
             self._c,
             match_decision,
-            [r for r in rows if (r["left_key"], r["right_key"]) not in pinned],
+            [r for r in rows if (r.left_key, r.right_key) not in pinned],
             key=("left_key", "right_key"),
         )
 
-    def open_review(self, rows: Sequence[dict[str, Any]]) -> None:
+    def open_review(self, rows: Sequence[ReviewTask]) -> None:
         upsert(self._c, review_task, rows, key=("left_key", "right_key"), update=("score",))
 
     def review_count(self, status: str = "open") -> int:
@@ -158,25 +158,18 @@ class MatchingRepository:
         """A steward's decision on a pair: kept over any later automatic decision."""
         left_key, right_key = sorted((left_key, right_key))
         previous = self.decision(left_key, right_key)
-        upsert(
-            self._c,
-            match_decision,
-            [
-                {
-                    "left_key": left_key,
-                    "right_key": right_key,
-                    "score": previous.score if previous is not None else 1.0,
-                    "outcome": outcome,
-                    "explanation": explanation
-                    or (dict(previous.explanation) if previous is not None else {}),
-                    "pinned": True,
-                    "decided_by": actor,
-                    "run_id": None,
-                    "decided_at": at,
-                }
-            ],
-            key=("left_key", "right_key"),
+        decision = MatchDecision(
+            left_key=left_key,
+            right_key=right_key,
+            score=previous.score if previous is not None else 1.0,
+            outcome=outcome,
+            explanation=explanation or (dict(previous.explanation) if previous is not None else {}),
+            pinned=True,
+            decided_by=actor,
+            run_id=None,
+            decided_at=at,
         )
+        upsert(self._c, match_decision, [decision], key=("left_key", "right_key"))
 
     def decision(self, left_key: str, right_key: str) -> Any:
         left_key, right_key = sorted((left_key, right_key))

@@ -7,11 +7,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.store.rows import QuarantineEntry
 from core.store.tables import quarantine
-from core.store.upsert import chunked, upsert
+from core.store.upsert import one_of, upsert
 
 #: The check of a "repeated source id" reason (``pipeline.repeats`` writes it).
 REPEAT_CHECK = "repeat"
+_REWRITTEN = tuple(
+    c.name for c in quarantine.c if c.name not in ("source", "record_key", "first_run_id")
+)
 
 
 class QuarantineRepository:
@@ -21,33 +25,32 @@ class QuarantineRepository:
     def seen(self, source: str, record_keys: Sequence[str]) -> dict[str, tuple[int, int | None]]:
         """For open entries: the run that last saw each key, and at which line."""
         t = quarantine.c
-        found: dict[str, tuple[int, int | None]] = {}
-        for chunk in chunked(record_keys):
-            for row in self._c.execute(
-                sa.select(t.record_key, t.seen_run_id, t.line).where(
-                    t.source == source, t.record_key.in_(chunk), t.status == "open"
-                )
-            ):
-                found[row.record_key] = (row.seen_run_id, row.line)
-        return found
+        if not record_keys:
+            return {}
+        rows = self._c.execute(
+            sa.select(t.record_key, t.seen_run_id, t.line).where(
+                t.source == source, one_of(self._c, t.record_key, record_keys), t.status == "open"
+            )
+        )
+        return {row.record_key: (row.seen_run_id, row.line) for row in rows}
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            update = [c for c in rows[0] if c not in ("source", "record_key", "first_run_id")]
-            upsert(self._c, quarantine, rows, key=("source", "record_key"), update=update)
+    def write(self, rows: Sequence[QuarantineEntry]) -> None:
+        """Hold records back (an entry seen again keeps the run that first quarantined it)."""
+        upsert(self._c, quarantine, rows, key=("source", "record_key"), update=_REWRITTEN)
 
     def resolve(self, source: str, record_keys: Sequence[str]) -> int:
         """Close open entries whose record now passed; return how many were closed."""
         t = quarantine.c
-        closed = 0
-        for chunk in chunked(record_keys):
-            result = self._c.execute(
-                sa.update(quarantine)
-                .where(t.source == source, t.record_key.in_(chunk), t.status == "open")
-                .values(status="resolved")
+        if not record_keys:
+            return 0
+        result = self._c.execute(
+            sa.update(quarantine)
+            .where(
+                t.source == source, one_of(self._c, t.record_key, record_keys), t.status == "open"
             )
-            closed += int(result.rowcount or 0)
-        return closed
+            .values(status="resolved")
+        )
+        return int(result.rowcount or 0)
 
     def resolve_repeats(self, source: str, source_ids: Sequence[str], *, before_run: int) -> int:
         """Close open "repeated source id" entries of ``source_ids`` last seen before
@@ -55,21 +58,20 @@ class QuarantineRepository:
         still in the source is quarantined again later in the same run)."""
         t = quarantine.c
         repeat = sa.cast(t.reasons, sa.Text).like(f'%"check": "{REPEAT_CHECK}"%')
-        closed = 0
-        for chunk in chunked(source_ids):
-            result = self._c.execute(
-                sa.update(quarantine)
-                .where(
-                    t.source == source,
-                    t.source_id.in_(chunk),
-                    t.status == "open",
-                    t.seen_run_id < before_run,
-                    repeat,
-                )
-                .values(status="resolved")
+        if not source_ids:
+            return 0
+        result = self._c.execute(
+            sa.update(quarantine)
+            .where(
+                t.source == source,
+                one_of(self._c, t.source_id, source_ids),
+                t.status == "open",
+                t.seen_run_id < before_run,
+                repeat,
             )
-            closed += int(result.rowcount or 0)
-        return closed
+            .values(status="resolved")
+        )
+        return int(result.rowcount or 0)
 
     def open_entries(self, source: str | None = None, limit: int | None = None) -> list[Any]:
         t = quarantine.c

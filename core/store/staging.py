@@ -9,10 +9,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.store.rows import StagedRecord
 from core.store.tables import source_record, xref
-from core.store.upsert import chunked, ids_by_source, upsert
+from core.store.upsert import ids_by_source, one_of, upsert
 
 RecordKey = tuple[str, str]
+
+#: What staging a record again replaces: everything but its key and the run that first
+#: staged it.
+_REWRITTEN = tuple(
+    c.name for c in source_record.c if c.name not in ("source", "source_id", "first_run_id")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,37 +37,35 @@ class StagingRepository:
 
     def states(self, source: str, source_ids: Sequence[str]) -> dict[str, StagedState]:
         t = source_record.c
-        found: dict[str, StagedState] = {}
-        for chunk in chunked(source_ids):
-            rows = self._c.execute(
-                sa.select(
-                    t.source_id, t.payload_hash, t.status, t.seen_run_id, t.changed_run_id, t.line
-                ).where(t.source == source, t.source_id.in_(chunk))
+        if not source_ids:
+            return {}
+        rows = self._c.execute(
+            sa.select(
+                t.source_id, t.payload_hash, t.status, t.seen_run_id, t.changed_run_id, t.line
+            ).where(t.source == source, one_of(self._c, t.source_id, source_ids))
+        )
+        return {
+            row.source_id: StagedState(
+                row.payload_hash, row.status, row.seen_run_id, row.changed_run_id, row.line
             )
-            for row in rows:
-                found[row.source_id] = StagedState(
-                    row.payload_hash, row.status, row.seen_run_id, row.changed_run_id, row.line
-                )
-        return found
+            for row in rows
+        }
 
     def payloads(self, source: str, source_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The staged payload of each active record among ``source_ids``."""
         t = source_record.c
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in chunked(source_ids):
-            for row in self._c.execute(
-                sa.select(t.source_id, t.payload).where(
-                    t.source == source, t.source_id.in_(chunk), t.status == "active"
-                )
-            ):
-                found[row.source_id] = dict(row.payload)
-        return found
+        if not source_ids:
+            return {}
+        rows = self._c.execute(
+            sa.select(t.source_id, t.payload).where(
+                t.source == source, one_of(self._c, t.source_id, source_ids), t.status == "active"
+            )
+        )
+        return {row.source_id: dict(row.payload) for row in rows}
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[StagedRecord]) -> None:
         """Insert or replace staged records (first_run_id is kept on update)."""
-        if rows:
-            update = [c for c in rows[0] if c not in ("source", "source_id", "first_run_id")]
-            upsert(self._c, source_record, rows, key=("source", "source_id"), update=update)
+        upsert(self._c, source_record, rows, key=("source", "source_id"), update=_REWRITTEN)
 
     def touch(self, source: str, seen: Sequence[tuple[str, int | None]], run_id: int) -> None:
         """Note that unchanged records were seen by ``run_id`` at these lines.
@@ -110,23 +115,26 @@ class StagingRepository:
     def clear_pending(self, keys: Iterable[RecordKey]) -> None:
         t = source_record.c
         for source, ids in ids_by_source(keys).items():
-            for chunk in chunked(ids):
-                self._c.execute(
-                    sa.update(source_record)
-                    .where(t.source == source, t.source_id.in_(chunk))
-                    .values(resolve_pending=False)
-                )
+            self._c.execute(
+                sa.update(source_record)
+                .where(t.source == source, one_of(self._c, t.source_id, ids))
+                .values(resolve_pending=False)
+            )
 
-    def records(self, keys: Iterable[RecordKey]) -> dict[RecordKey, sa.Row[Any]]:
-        """Full rows for ``keys`` (those that exist)."""
+    def records(
+        self, keys: Iterable[RecordKey], *, payload: bool = True
+    ) -> dict[RecordKey, StagedRecord]:
+        """The staged records for ``keys`` (those that exist); without their payloads as
+        read unless ``payload`` (matching and survivorship need only the records)."""
         t = source_record.c
-        found: dict[RecordKey, sa.Row[Any]] = {}
+        columns = [c if c.name != "payload" or payload else sa.null() for c in source_record.c]
+        found: dict[RecordKey, StagedRecord] = {}
         for source, ids in ids_by_source(keys).items():
-            for chunk in chunked(ids):
-                for row in self._c.execute(
-                    sa.select(source_record).where(t.source == source, t.source_id.in_(chunk))
-                ):
-                    found[(row.source, row.source_id)] = row
+            for row in self._c.execute(
+                sa.select(*columns).where(t.source == source, one_of(self._c, t.source_id, ids))
+            ):
+                record = StagedRecord(*row)
+                found[(record.source, record.source_id)] = record
         return found
 
     def count(self, source: str | None = None, status: str | None = "active") -> int:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy.engine import Engine
 
+from core.store import Engine
 from pipeline.clock import Clock, utc_now
 
 #: ``last_used_at`` is written at most this often per token: one write per request would

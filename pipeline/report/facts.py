@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import Engine
 
 from core.ledger import RunLedger, SourceLedger
 from core.masking import mask_payload, mask_reason
 from core.settings import HubConfig
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.quality import QualityRepository
 from core.store.quarantine_review import PAGE, QuarantineReview
 from pipeline.clock import as_utc

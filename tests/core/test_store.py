@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -10,28 +12,29 @@ from alembic.migration import MigrationContext
 
 from core.store import UnitOfWork, make_engine, migrate
 from core.store.engine import current_revision
+from core.store.rows import ChangeEvent, GoldenVersion, StagedRecord
 from core.store.tables import metadata, source_record
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def staged_row(source_id: str, digest: str, run_id: int = 1) -> dict[str, object]:
-    return {
-        "source": "crm",
-        "source_id": source_id,
-        "stream": "rows",
-        "payload": {"name": "张伟", "n": 1},
-        "payload_hash": digest,
-        "record": {"full_name": "张伟"},
-        "source_updated_at": None,
-        "status": "active",
-        "line": 2,
-        "first_run_id": run_id,
-        "seen_run_id": run_id,
-        "changed_run_id": run_id,
-        "changed_at": AT,
-        "resolve_pending": True,
-    }
+def staged_row(source_id: str, digest: str, run_id: int = 1) -> StagedRecord:
+    return StagedRecord(
+        source="crm",
+        source_id=source_id,
+        stream="rows",
+        payload={"name": "张伟", "n": 1},
+        payload_hash=digest,
+        record={"full_name": "张伟"},
+        source_updated_at=None,
+        status="active",
+        line=2,
+        first_run_id=run_id,
+        seen_run_id=run_id,
+        changed_run_id=run_id,
+        changed_at=AT,
+        resolve_pending=True,
+    )
 
 
 def test_migrations_build_exactly_the_declared_schema_and_rerun_safely(store_url: str) -> None:
@@ -48,7 +51,7 @@ def test_staging_upsert_is_safe_to_rerun_and_keeps_the_first_run(store_url: str)
     migrate(engine)
     for run_id, digest in ((1, "a" * 64), (1, "a" * 64), (2, "b" * 64)):
         with UnitOfWork(engine) as uow:
-            uow.staging.write([{**staged_row("42", digest, run_id), "first_run_id": run_id}])
+            uow.staging.write([staged_row("42", digest, run_id)])
             uow.commit()
     with engine.connect() as connection:
         rows = connection.execute(sa.select(source_record)).all()
@@ -103,14 +106,7 @@ def test_change_events_have_a_gapless_increasing_sequence(store_url: str) -> Non
         for first in (0, 3):
             uow.golden.emit_many(
                 [
-                    {
-                        "golden_id": f"G{i}",
-                        "kind": "create",
-                        "version": 1,
-                        "run_id": 1,
-                        "detail": {},
-                        "recorded_at": AT,
-                    }
+                    ChangeEvent(f"G{i}", "create", 1, 1, {}, AT)
                     for i in range(first, first + 3 if first == 0 else first + 2)
                 ]
             )
@@ -123,20 +119,9 @@ def test_change_events_have_a_gapless_increasing_sequence(store_url: str) -> Non
     assert [e.golden_id for e in later] == ["G3", "G4"]
 
 
-def golden_row(golden_id: str, **changes: object) -> dict[str, object]:
-    return {
-        "golden_id": golden_id,
-        "status": "active",
-        "merged_into": None,
-        "record": {"full_name": golden_id},
-        "provenance": {},
-        "version": 1,
-        "created_run_id": 1,
-        "updated_run_id": 1,
-        "created_at": AT,
-        "updated_at": AT,
-        **changes,
-    }
+def golden_row(golden_id: str, **changes: Any) -> GoldenVersion:
+    first = GoldenVersion(golden_id, "active", None, {"full_name": golden_id}, {}, 1, 1, 1, AT, AT)
+    return replace(first, **changes)
 
 
 def test_a_merged_away_id_still_resolves_to_the_survivor(store_url: str) -> None:
