@@ -1,4 +1,4 @@
-# Two entry points: `make demo` and `make test`. Everything else is a helper.
+# Entry points: `make demo`, `make test` and `make test-fast` (the unit tier). Everything else is a helper.
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
@@ -6,7 +6,7 @@ VENV := .venv
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test docs lint typecheck venv venv-airflow clean
+.PHONY: demo test test-fast docs lint typecheck venv venv-airflow clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,7 +26,11 @@ test: venv-airflow typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(MAKE) docs
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --durations=25
+
+# The unit tier: no database or other server, well under a minute (tests/unit, on fakes).
+test-fast: venv
+	$(VENV)/bin/python -m pytest tests/unit -q
 
 # mypy (settings in pyproject.toml; incremental, cached in .mypy_cache), then every
 # `type: ignore` must name its error code and say why: `# type: ignore[code]  # reason`.
