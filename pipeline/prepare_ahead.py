@@ -33,8 +33,9 @@ from quality import BatchValidator
 from quality.field_issues import FieldIssue
 from quality.validator import shared_validator
 
-#: The smallest batch worth sending to a worker: below it the pickling and the wait for
-#: a worker cost more than preparing the batch here (measured in bench/ingest_vs_dlt.py).
+#: The smallest batch sent to a worker. Each record crosses to the worker and back
+#: (pickled: some tens of microseconds each way) and each worker loads Great Expectations
+#: once; small batches (tests, incremental syncs, small sources) stay in this process.
 MIN_POOLED_BATCH = 2000
 
 
