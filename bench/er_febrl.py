@@ -191,7 +191,7 @@ def splink_settings(name: str) -> tuple[Any, list[Any], list[Any], list[Any]]:
     from splink import SettingsCreator, block_on
 
     if name == "febrl4":
-        blocking = [
+        blocking: list[Any] = [
             block_on("given_name", "surname"),
             "l.given_name = r.surname and l.surname = r.given_name",
             block_on("date_of_birth"),
@@ -200,7 +200,7 @@ def splink_settings(name: str) -> tuple[Any, list[Any], list[Any], list[Any]]:
             block_on("street_number", "address_1"),
             block_on("postcode"),
         ]
-        comparisons = [
+        comparisons: list[Any] = [
             cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("surname").configure(term_frequency_adjustments=True),
             cl.DateOfBirthComparison(
@@ -215,7 +215,7 @@ def splink_settings(name: str) -> tuple[Any, list[Any], list[Any], list[Any]]:
                 term_frequency_adjustments=True
             ),
         ]
-        deterministic = [
+        deterministic: list[Any] = [
             block_on("soc_sec_id"),
             block_on("given_name", "surname", "date_of_birth"),
         ]

@@ -196,7 +196,7 @@ def run_splink(count: int) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     frame = splink_frame(standardised(raw))
     del raw
-    blocking = [
+    blocking: list[Any] = [
         block_on("email"),
         block_on("phone"),
         block_on("national_id"),
