@@ -122,6 +122,7 @@ class ExactLadder:
     def finish(self) -> None:
         self.codes = self._column.array()
         self.tf_vocabulary = self._column.vocabulary.array()
+        del self._column  # its vocabulary's index is only needed while adding
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a, b = self.codes[left], self.codes[right]
@@ -259,6 +260,8 @@ class _Parts:
         self.han = np.frombuffer(self._han, dtype=np.int8).astype(bool)
         self.length = np.frombuffer(self._length, dtype=np.int32).copy()
         self.initial = np.frombuffer(self._initial, dtype=np.int32).copy()
+        del self._native, self._latin, self._sound, self._formal
+        del self._han, self._length, self._initial
 
     def width(self) -> int:
         return int(np.frombuffer(self._formal.lengths, dtype=np.int32).max(initial=1))
@@ -284,6 +287,7 @@ class _NameSlots:
             for part in self.parts:
                 part.finish(width)
             self.vocabulary = self.latin.array()
+            del self.latin
             self.finished = True
 
 
@@ -432,6 +436,7 @@ class EmailLadder:
         self.tf_vocabulary = self._keys.vocabulary.array()
         self.locals = self._locals.array()
         self.valid_labels, self.loose_labels = self._valid.array(), self._loose.array()
+        del self._keys, self._first, self._locals, self._valid, self._loose
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a0, b0 = self.keys[left, 0], self.keys[right, 0]
@@ -482,6 +487,7 @@ class PhoneLadder:
     def finish(self) -> None:
         self.numbers, self.tails = self._numbers.array(), self._tails.array()
         self.tf_vocabulary = self._numbers.vocabulary.array()
+        del self._numbers, self._tails
         self.mobile = np.full(len(self.tf_vocabulary), -1, dtype=np.int8)  # -1: not looked up
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
@@ -534,6 +540,7 @@ class AddressLadder:
         self.key, self.number = self._key.array(), self._number.array()
         self.tf_vocabulary = self._key.vocabulary.array()
         self.street, self.streets = self._street.array(), self._street.vocabulary.array()
+        del self._key, self._number, self._street
 
     def levels(self, left: np.ndarray, right: np.ndarray, workers: int = 1) -> np.ndarray:
         a, b = self.key[left], self.key[right]
@@ -585,6 +592,7 @@ class ValuePairLadder:
 
     def finish(self) -> None:
         self.codes = np.frombuffer(self._codes, dtype=np.int64).copy()
+        del self._index, self._codes
 
     def _distinct(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.codes[left], self.codes[right]
