@@ -28,7 +28,9 @@ import sqlalchemy as sa
 from core.settings import HubConfig, SourceConfig
 from core.store.tables import xref
 from pipeline.evaluate import PairwiseScore, pairwise_score
-from pipeline.sync import open_store, sync
+from pipeline.run import RunOptions
+from pipeline.store import open_store
+from pipeline.sync import sync
 from pipeline.training import train_model
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -79,10 +81,10 @@ def main() -> None:
         ),
         base_dir=workdir,
     )
-    engine = open_store(config)
+    engine = open_store(config, "write")
 
     started = time.perf_counter()
-    full = sync(config, source_names=["base"], engine=engine)
+    full = sync(config, RunOptions(sources=["base"]), engine=engine)
     full_seconds = time.perf_counter() - started
     after_full = score(engine, truth, {"base"})
 
@@ -91,7 +93,7 @@ def main() -> None:
     train_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    increment = sync(config, source_names=["new"], engine=engine)
+    increment = sync(config, RunOptions(sources=["new"]), engine=engine)
     increment_seconds = time.perf_counter() - started
     after_increment = score(engine, truth, {"base", "new"})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -23,7 +23,9 @@ import sqlalchemy as sa
 from core.settings import HubConfig, SourceConfig
 from core.store.tables import xref
 from pipeline.quality_run import run_quality
-from pipeline.sync import open_store, sync
+from pipeline.run import RunOptions
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 sys.path.insert(0, str(Path(__file__).parent))
 from er_data import write
@@ -58,7 +60,7 @@ def run(people: int) -> None:
         sources=(source,),
         base_dir=workdir,
     )
-    engine = open_store(config)
+    engine = open_store(config, "write")
     phases: dict[str, float] = {}
     started = time.perf_counter()
     last = [started]
@@ -68,7 +70,7 @@ def run(people: int) -> None:
         phases[stage] = phases.get(stage, 0.0) + now - last[0]
         last[0] = now
 
-    first = sync(config, engine=engine, progress=progress)
+    first = sync(config, RunOptions(progress=progress), engine=engine)
     total = time.perf_counter() - started
     second_started = time.perf_counter()
     second = sync(config, engine=engine)

@@ -44,10 +44,10 @@ def token_create(
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Create a token; it is printed once and only its hash is kept."""
-    from pipeline.sync import open_store
+    from pipeline.store import open_store
     from pipeline.tokens import API_SCOPES, create_token, unchecked_scopes
 
-    issued = create_token(open_store(load_config(config)), name, scope)
+    issued = create_token(open_store(load_config(config), "write"), name, scope)
     for unused in unchecked_scopes(issued.info.scopes):
         console.err.print(
             f"warning: no route checks the scope {unused!r} yet (known: {', '.join(API_SCOPES)})"
@@ -64,10 +64,10 @@ def token_list(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Tokens by name with scopes and dates (never the tokens themselves)."""
     from rich.table import Table
 
-    from pipeline.sync import open_store
+    from pipeline.store import open_store
     from pipeline.tokens import list_tokens
 
-    tokens = list_tokens(open_store(load_config(config)))
+    tokens = list_tokens(open_store(load_config(config), "read"))
     if not tokens:
         console.nothing("no API tokens (crmhub token create --name APP --scope read makes one)")
         return
@@ -91,12 +91,12 @@ def token_revoke(
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Revoke a token now: its next request is refused."""
-    from pipeline.sync import open_store
+    from pipeline.store import open_store
     from pipeline.tokens import revoke_token
 
     if not name:
         raise ConfigError("name the token to revoke")
-    info, was_active = revoke_token(open_store(load_config(config)), name)
+    info, was_active = revoke_token(open_store(load_config(config), "write"), name)
     state = "revoked" if was_active else "was already revoked"
     console.out.print(f"token {info.name!r} {state} ({_when(info.revoked_at)})")
 

@@ -58,6 +58,8 @@ match_app = typer.Typer(help="Why records match or not.", no_args_is_help=True)
 app.add_typer(match_app, name="match")
 backup_app = typer.Typer(help="Backups of the store.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
+db_app = typer.Typer(help="The store's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(config_app, name="config")
 
@@ -80,14 +82,15 @@ def _policy(hub: HubConfig) -> SurvivorshipPolicy:
 
 
 def _engine(config: HubConfig):
-    from pipeline.sync import open_store
+    """The store for reading: never migrated, never written (see pipeline.store)."""
+    from pipeline.store import open_store
 
-    return open_store(config)
+    return open_store(config, "read")
 
 
 def _writer(config: HubConfig, purpose: str, wait: float):
     """The store as its only writer (``with _writer(...) as engine``); see store_writer."""
-    from pipeline.store_writer import store_writer
+    from pipeline.store import store_writer
 
     return store_writer(config, purpose, wait=wait)
 
@@ -159,11 +162,13 @@ def sync(
     workers: WorkersOption = None,
 ) -> None:
     """Run the configured sources: extract, map, validate, stage, resolve, publish."""
+    from pipeline.run import RunOptions
     from pipeline.sync import sync as run_sync
 
     hub = _with_workers(_config(config), workers)
     with _writer(hub, "sync", wait) as engine, console.progress_bars() as progress:
-        result = run_sync(hub, source_names=source, progress=progress, engine=engine)
+        options = RunOptions(sources=source or (), progress=progress)
+        result = run_sync(hub, options, engine=engine)
     if result.resumed:
         console.err.print(f"resumed interrupted run {result.ledger.run_id}")
     console.out.print(console.ledger_table(result.ledger))
@@ -559,6 +564,39 @@ def migrate(
     if issues := console.field_issues_line(result.ledger):
         console.out.print(issues, markup=False, highlight=False)
     console.out.print(console.golden_table(result.ledger))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    config: ConfigOption = DEFAULT_CONFIG,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="CRMHUB_STORE_URL",
+            show_envvar=True,
+            metavar="URL",
+            help="The store to upgrade (default: the config's store:).",
+        ),
+    ] = None,
+    wait: WaitOption = 0,
+) -> None:
+    """Bring the store's schema up to this version of crm-hub (after an update; take a backup
+    first). Other commands never migrate: they name this one when the store is behind."""
+    from core.errors import register_secret
+    from pipeline.store import upgrade_store
+
+    hub = _config(config)
+    if store:
+        register_secret(store)  # a URL with a password never reaches a message
+        hub = hub.model_copy(update={"store": store})
+    before, now = upgrade_store(hub, wait=wait)
+    if before is None:
+        console.out.print(f"the store's schema is already at revision {now}; nothing to do")
+    elif before == "none":
+        console.out.print(f"store created at schema revision {now}")
+    else:
+        console.out.print(f"store upgraded from schema revision {before} to {now}")
 
 
 @backup_app.command("create")

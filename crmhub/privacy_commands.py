@@ -31,7 +31,7 @@ def forget(
 ) -> None:
     """Erase a person from every table; later syncs drop their records (tombstones)."""
     from pipeline.forget import ForgetRequest, forget
-    from pipeline.store_writer import store_writer
+    from pipeline.store import store_writer
 
     request = ForgetRequest(email=email, golden_id=golden_id, source=source, source_id=source_id)
     request.selector()  # a usage error before anything else

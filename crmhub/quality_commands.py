@@ -51,9 +51,10 @@ def _hub(path: Path) -> HubConfig:
 
 
 def _engine(config: HubConfig) -> Engine:
-    from pipeline.sync import open_store
+    """The store for reading: never migrated, never written (see pipeline.store)."""
+    from pipeline.store import open_store
 
-    return open_store(config)
+    return open_store(config, "read")
 
 
 @quarantine_app.command("list")
@@ -255,7 +256,7 @@ def quarantine_retry(
     """Re-process open entries, and re-check field issues, through the current mapping and
     config (a run of kind retry)."""
     from pipeline.quarantine import retry_quarantine
-    from pipeline.store_writer import store_writer
+    from pipeline.store import store_writer
 
     hub = _hub(config)
     with store_writer(hub, "quarantine retry", wait=wait) as engine:
@@ -289,9 +290,10 @@ def report(
 ) -> None:
     """Write a run's quality report (HTML, JSON, Data Docs) and print where it is."""
     from pipeline.report import write_report
+    from pipeline.store import open_store
 
     hub = _hub(config)
-    written = write_report(_engine(hub), hub, run)
+    written = write_report(open_store(hub, "write"), hub, run)  # it stores the check results
     console.out.print(f"report:    {written.html}", markup=False, highlight=False)
     console.out.print(f"json:      {written.json}", markup=False, highlight=False)
     if written.data_docs is not None:

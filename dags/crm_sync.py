@@ -1,7 +1,9 @@
 """
 ### crm_sync — keep the golden records in sync with every source
 
-One mapped task per configured source extracts, maps, validates and stages it
+`upgrade` first brings the store's schema up to this crm-hub (no other task
+migrates it; they refuse a store behind the code). One mapped task per
+configured source extracts, maps, validates and stages it
 (a failing source is retried on its own and never blocks the others); then
 `resolve` matches and merges the changes into golden records; `finish` checks
 the run's ledger (read = unchanged + staged + quarantined, per source) and runs
@@ -68,6 +70,18 @@ def crm_sync() -> None:
         return tasks.source_names(_settings()[0])
 
     @task
+    def upgrade() -> dict[str, Any]:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from core.errors import ConfigError
+        from pipeline import tasks
+
+        try:
+            return tasks.upgrade(*_settings())
+        except ConfigError as e:  # a store ahead of this code, a bad URL: no retry cures it
+            raise AirflowFailException(str(e)) from e
+
+    @task
     def start() -> int:
         from airflow.sdk import get_current_context
 
@@ -111,6 +125,7 @@ def crm_sync() -> None:
         return tasks.report(config, crmhub_run, store)
 
     crmhub_run = start()
+    upgrade() >> crmhub_run  # the other tasks never migrate: a store behind the code fails them
     staged = extract.partial(crmhub_run=crmhub_run).expand(source=sources())
     # A task called with another's output (an XComArg) is handed the value it returned at run
     # time; Airflow's types see only the XComArg, hence the ignores.

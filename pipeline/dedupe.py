@@ -21,8 +21,10 @@ from core.store import UnitOfWork
 from core.store.tables import quarantine, source_record, xref
 from mdm import golden_id_for
 from pipeline.clock import Clock, utc_now
+from pipeline.run import Progress, RunOptions, RunResult
 from pipeline.sources import open_source
-from pipeline.sync import Progress, SyncResult, open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 SOURCE = "file"
 
@@ -34,7 +36,7 @@ class DedupeResult:
     rejected: int
     output: Path
     rejects: Path
-    sync: SyncResult
+    sync: RunResult
 
 
 def rejects_path(output: Path) -> Path:
@@ -83,16 +85,11 @@ def dedupe_file(
         if workers is not None:
             config = config.model_copy(update={"workers": workers})
         open_source(config, config.sources[0]).connector.check()
-        engine = open_store(config)
-        result = sync(
-            config,
-            kind="dedupe",
-            clock=clock,
-            progress=progress,
-            engine=engine,
-            fail_fast=True,
-            check_quality=False,
+        engine = open_store(config, "write")  # a new store: created at the current schema
+        options = RunOptions(
+            kind="dedupe", clock=clock, progress=progress, fail_fast=True, check_quality=False
         )
+        result = sync(config, options, engine=engine)
         counts = _write_outputs(engine, output, rejects_path(output), raw)
         engine.dispose()
         return DedupeResult(*counts, output, rejects_path(output), result)

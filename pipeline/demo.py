@@ -11,12 +11,14 @@ from core.errors import ConfigError
 from core.settings import load_config
 from pipeline.export import export_golden
 from pipeline.report import write_report
-from pipeline.sync import Progress, SyncResult, open_store, sync
+from pipeline.run import Progress, RunOptions, RunResult
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 
 @dataclass(frozen=True)
 class DemoOutcome:
-    result: SyncResult
+    result: RunResult
     config_path: Path
     store_path: Path
     report_path: Path
@@ -47,8 +49,8 @@ def run_demo(
     (directory / MARKER).write_text("written by crmhub demo; replaced by the next one\n")
     config_path = directory / "hub.yaml"
     config = load_config(config_path)
-    engine = open_store(config)
-    result = sync(config, progress=progress, engine=engine)
+    engine = open_store(config, "write")  # a new store: created at the current schema
+    result = sync(config, RunOptions(progress=progress), engine=engine)
     export_path = directory / "golden.csv"
     with export_path.open("w", newline="", encoding="utf-8") as out:
         export_golden(engine, out, "csv")

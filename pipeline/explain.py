@@ -11,7 +11,7 @@ from core.store import Engine, UnitOfWork
 from mdm import record_key
 from mdm.blocking import DEFAULT_BLOCKING, shared_rules
 from mdm.ids import parse_record_key
-from pipeline.sync import matcher_for
+from pipeline.matchers import matcher_for
 from pipeline.views import GoldenView, golden_view
 
 

@@ -21,8 +21,9 @@ from core.store import UnitOfWork, make_engine
 from pipeline.clock import Clock, utc_now
 from pipeline.preflight import preflight
 from pipeline.prepare import prepare_batch
+from pipeline.run import Progress, RunOptions, RunResult
 from pipeline.sources import OpenSource, open_source, standardise_options
-from pipeline.sync import Progress, SyncResult, sync
+from pipeline.sync import sync
 from quality import BatchValidator
 
 
@@ -61,18 +62,14 @@ def migrate_file(
     clock: Clock = utc_now,
     progress: Progress | None = None,
     run_key: str | None = None,
-) -> SyncResult:
+) -> RunResult:
     """Load ``path``; if its ledger does not add up, raise naming the source and the counts."""
     config = migration_config(config, path, source=source, mapping=mapping)
     name = config.sources[-1].name
-    result = sync(
-        config,
-        source_names=[name],
-        kind="migrate",
-        clock=clock,
-        progress=progress,
-        external_key=run_key,
+    options = RunOptions(
+        kind="migrate", sources=[name], clock=clock, progress=progress, external_key=run_key
     )
+    result = sync(config, options)
     if result.problems:
         raise ReconciliationError(f"migration of {path} failed: " + "; ".join(result.problems))
     return result

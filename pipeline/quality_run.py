@@ -1,6 +1,6 @@
 """Run the quality checks of a finished run, store their results, and fail the run on errors.
 
-Called after :func:`pipeline.sync.close_run` (by ``sync`` itself, by the
+Called after :meth:`pipeline.run.Run.close` (by ``sync`` itself, by the
 Airflow ``finish`` task and by a quarantine retry). It gathers the facts each
 check needs from the store (bounded queries; the payload profile in one
 streaming pass), lets :mod:`quality` judge them with Great Expectations,
@@ -158,9 +158,9 @@ def _facts(
 
 
 def _reconcile(ledger: RunLedger, source: str) -> list[str]:
-    """What :func:`pipeline.sync.close_run` found for ``source`` when the run ended.
+    """What :meth:`pipeline.run.Run.close` found for ``source`` when the run ended.
 
-    ``close_run`` compares the counts with the store at that moment and records the
+    ``Run.close`` compares the counts with the store at that moment and records the
     outcome per source; the check reports it rather than comparing again, since a later
     run moves records on (they are seen again) and the old run's counts would no longer
     match the store, and the comparison is not free on a large store.

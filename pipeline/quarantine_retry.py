@@ -34,23 +34,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from core.errors import Problem, ReconciliationError
 from core.ledger import RunLedger
 from core.records import RawRecord
 from core.settings import HubConfig
-from core.store import UnitOfWork
+from core.store import Engine, UnitOfWork
 from core.store.quarantine_review import QuarantineReview
 from core.store.writer_lock import writer_lock
 from pipeline.clock import Clock, utc_now
-from pipeline.prepare import Accepted, PreparedBatch, prepare_batch
-from pipeline.quality_run import run_quality
+from pipeline.prepare import Accepted, PreparedBatch
 from pipeline.resolve import ResolveCounts
-from pipeline.sources import OpenSource, open_source, standardise_options
+from pipeline.run import Run, SourceRun
+from pipeline.sources import open_source
 from pipeline.stage import stage_batch
-from pipeline.sync import begin_run, close_run, open_store, resolve_run
-from quality import BatchValidator, ValidationReport
+from pipeline.store import open_store
+from quality import ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +84,7 @@ def retry_quarantine(
     """Retry the open entries and re-check the field issues of the named sources (default:
     every configured source that has some). Returns a result with ``ledger=None`` when
     there was nothing to retry."""
-    engine = engine or open_store(config)
+    engine = engine or open_store(config, "write")
     with UnitOfWork(engine) as uow:
         entries = QuarantineReview(uow.connection).sources_with_open()
         waiting = sorted({*entries, *uow.field_issues.sources_with_issues()})
@@ -106,46 +104,27 @@ def retry_quarantine(
         return RetryResult(None, None, None, [])
     opened = [open_source(config, config.source(n)) for n in names]  # a broken mapping fails here
     with writer_lock(engine, "quarantine retry"):
-        run_id, resumed = begin_run(engine, RETRY_KIND, names, clock=clock)
-        if resumed:
-            log.warning("resuming interrupted retry run %s", run_id)
+        run = Run.begin(config, engine, RETRY_KIND, names, clock=clock)
         for source in opened:
-            _Retry(config, engine, run_id, source, clock, page_size).run()
-        counts = resolve_run(config, engine, run_id, clock=clock)
-        problems = close_run(engine, run_id, names, clock=clock)
-        report = run_quality(engine, config, run_id, clock=clock)
-        problems += report.problems()
+            retry = _Retry(SourceRun(run, source), page_size)
+            run.work_on(retry.part.name, retry.run, fail_fast=True)
+        result = run.complete(names)
         with UnitOfWork(engine) as uow:
-            ledger = uow.runs.ledger(run_id)
             after = uow.field_issues.count()
-    return RetryResult(ledger, counts, report, problems, before, after)
+    return RetryResult(
+        result.ledger, result.resolve, result.quality, result.problems, before, after
+    )
 
 
 class _Retry:
-    """One source of a retry run: pages of open entries through prepare and stage."""
+    """What a retry stages for one source: pages of open entries, then the field issues."""
 
-    def __init__(
-        self,
-        config: HubConfig,
-        engine: Engine,
-        run_id: int,
-        source: OpenSource,
-        clock: Clock,
-        page_size: int,
-    ) -> None:
-        self.engine, self.run_id, self.source = engine, run_id, source
-        self.name = source.config.name
-        self.clock, self.page_size = clock, page_size
-        self.validator = BatchValidator()
-        self.options = standardise_options(config, source.config)
-        self.field_policy = config.quality.field_policy
+    def __init__(self, part: SourceRun, page_size: int) -> None:
+        self.part, self.page_size = part, page_size
+        self.engine, self.run_id, self.name = part.run.engine, part.run_id, part.name
+        self.clock = part.run.clock
 
     def run(self) -> None:
-        with UnitOfWork(self.engine) as uow:
-            status = uow.runs.open_source(self.run_id, self.name)
-            uow.commit()
-        if status != "running":
-            return  # this source was finished by the run being resumed
         while True:
             with UnitOfWork(self.engine) as uow:
                 review = QuarantineReview(uow.connection)
@@ -156,9 +135,6 @@ class _Retry:
                 uow.runs.add_counts(self.run_id, self.name, **counts)
                 uow.commit()
         self._recheck_field_issues()
-        with UnitOfWork(self.engine) as uow:
-            uow.runs.finish_source(self.run_id, self.name, "staged")
-            uow.commit()
 
     def _recheck_field_issues(self) -> None:
         """Staged records with field issues through prepare and stage again, a page at a time
@@ -189,21 +165,9 @@ class _Retry:
                     for r in rows
                 ]
                 at = self.clock()
-                prepared = self._prepare(raws, at)
-                staged = stage_batch(uow, self.name, prepared, run_id=self.run_id, at=at)
-                uow.runs.add_counts(self.run_id, self.name, **staged.ledger())
+                self.part.stage(uow, self.part.prepare(raws, at), at)
                 uow.commit()
             after = rows[-1].source_id
-
-    def _prepare(self, raws: list[RawRecord], at: datetime) -> PreparedBatch:
-        return prepare_batch(
-            raws,
-            mapping=self.source.mapping,
-            options=self.options,
-            validator=self.validator,
-            today=at.date(),
-            field_policy=self.field_policy,
-        )
 
     def _page(
         self, uow: UnitOfWork, review: QuarantineReview, entries: list[Any], at: datetime
@@ -219,7 +183,7 @@ class _Retry:
             for e in entries
         ]
         entry_of = {id(raw): entry for raw, entry in zip(raws, entries, strict=True)}
-        prepared = self._prepare(raws, at)
+        prepared = self.part.prepare(raws, at)
         requeue = [
             _requeued(entry_of[id(r.raw)], r.problems, r.content_hash) for r in prepared.rejected
         ]

@@ -17,13 +17,11 @@ from core.errors import ConfigError, ReconciliationError, register_secret
 from core.log_masking import install as install_masking
 from core.log_masking import set_masking
 from core.settings import HubConfig, load_config
-from core.store import UnitOfWork
 from pipeline.backup import apply_retention, create_backup, restore_drill, verify_backup
 from pipeline.migrate import migrate_file, preview_file
-from pipeline.quality_run import run_quality
 from pipeline.report import write_report
-from pipeline.store_writer import store_writer
-from pipeline.sync import begin_run, close_run, extract_source, resolve_run
+from pipeline.run import Run
+from pipeline.store import store_writer, upgrade_store
 
 #: How long a task waits for another writer of the store (a CLI sync, a parallel task).
 LOCK_WAIT_ENV = "CRMHUB_TASK_LOCK_WAIT_SECONDS"
@@ -59,11 +57,18 @@ def source_names(config_path: str | None = None) -> list[str]:
     return [s.name for s in load(config_path).sources]
 
 
+def upgrade(config_path: str | None, store_url: str | None = None) -> dict[str, Any]:
+    """Bring the store's schema to this code's (the first task of a run: the others never
+    migrate, and refuse a store behind the code)."""
+    before, now = upgrade_store(load(config_path, store_url), wait=lock_wait())
+    return {"upgraded_from": before, "revision": now}
+
+
 def start_sync(config_path: str | None, store_url: str | None = None, *, run_key: str) -> int:
     config = load(config_path, store_url)
     with _writer(config, "sync start") as engine:
-        run_id, _ = begin_run(engine, "sync", source_names(config_path), external_key=run_key)
-    return run_id
+        run = Run.begin(config, engine, "sync", source_names(config_path), external_key=run_key)
+    return run.run_id
 
 
 def extract(
@@ -72,9 +77,9 @@ def extract(
     """Stage one source; raises on failure so the scheduler retries just this source."""
     config = load(config_path, store_url)
     with _writer(config, f"extract of {source}") as engine:
-        extract_source(config, engine, run_id, source, fail_fast=True)
-        with UnitOfWork(engine) as uow:
-            ledger = next(s for s in uow.runs.ledger(run_id).source_ledgers if s.source == source)
+        run = Run(config, engine, run_id)
+        run.extract(source, fail_fast=True)
+        ledger = next(s for s in run.ledger().source_ledgers if s.source == source)
     return ledger.model_dump(
         include={"source", "read", "unchanged", "staged", "quarantined", "erased", "deleted"}
     )
@@ -83,7 +88,7 @@ def extract(
 def resolve(config_path: str | None, run_id: int, store_url: str | None = None) -> dict[str, Any]:
     config = load(config_path, store_url)
     with _writer(config, "resolve") as engine:
-        counts = resolve_run(config, engine, run_id)
+        counts = Run(config, engine, run_id).resolve()
     return {"resolved": counts.resolved, **counts.golden.as_run_counts(), "reviews": counts.reviews}
 
 
@@ -95,10 +100,10 @@ def finish(config_path: str | None, run_id: int, store_url: str | None = None) -
     """
     config = load(config_path, store_url)
     with _writer(config, "finish") as engine:
-        problems = close_run(engine, run_id, source_names(config_path))
-        quality = run_quality(engine, config, run_id)
-        with UnitOfWork(engine) as uow:
-            ledger = uow.runs.ledger(run_id)
+        run = Run(config, engine, run_id)
+        problems = run.close(source_names(config_path))
+        quality = run.check()
+        ledger = run.ledger()
     if problems:
         raise ReconciliationError(f"run {run_id}: " + "; ".join(problems))
     quality.raise_for_failures()

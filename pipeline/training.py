@@ -2,7 +2,7 @@
 
 ``crmhub match train`` saves them to the config's ``match_model`` file for every
 later run; without that file a run learns them from the store itself (see
-:func:`pipeline.sync.run_matcher`). Either way the sample is bounded, so learning
+:func:`pipeline.matchers.run_matcher`). Either way the sample is bounded, so learning
 costs the same on a store of 100,000 records or of ten million.
 """
 

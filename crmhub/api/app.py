@@ -12,7 +12,7 @@ from crmhub.api import changes, customers, health
 from crmhub.api.context import ApiContext
 from crmhub.api.errors import install_error_handlers
 from pipeline.clock import Clock, utc_now
-from pipeline.read_store import open_read_only, open_writable
+from pipeline.store import open_store, open_writable
 
 DESCRIPTION = """\
 Golden customer records from crm-hub: one record per real customer, with stable IDs.
@@ -28,7 +28,7 @@ Every route but `/health` needs `Authorization: Bearer <token>` with the `read` 
 def create_app(config: HubConfig, *, clock: Clock = utc_now) -> FastAPI:
     """The API over the store of ``config``; the store must exist and be migrated."""
     api_context = ApiContext(
-        store=open_read_only(config),
+        store=open_store(config, "read"),
         tokens=open_writable(config),
         default_region=config.default_region,
         clock=clock,

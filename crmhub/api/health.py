@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from crmhub.api.context import context
 from crmhub.api.schemas import Health
-from pipeline.read_store import store_answers
+from pipeline.store import store_answers
 
 router = APIRouter(tags=["health"])
 

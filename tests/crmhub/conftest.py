@@ -12,7 +12,7 @@ import uvicorn
 from api_helpers import Api, sample_hub, start_server  # type: ignore[import-not-found]
 
 from core.settings import HubConfig
-from pipeline.sync import open_store
+from pipeline.store import open_store
 from pipeline.tokens import create_token
 
 
@@ -35,7 +35,7 @@ def serve():  # type: ignore[no-untyped-def]
         server, thread = start_server(config, **options)
         running.append((server, thread))
         port = server.servers[0].sockets[0].getsockname()[1]
-        token = create_token(open_store(config), f"test-{len(running)}", ["read"]).token
+        token = create_token(open_store(config, "write"), f"test-{len(running)}", ["read"]).token
         return Api(f"http://127.0.0.1:{port}", config, token)
 
     yield start

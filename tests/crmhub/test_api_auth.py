@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from api_helpers import Api  # type: ignore[import-not-found]
 
-from pipeline.sync import open_store
+from pipeline.store import open_store
 from pipeline.tokens import TokenInfo, create_token, list_tokens, revoke_token
 
 
@@ -38,7 +38,7 @@ def test_an_unknown_token_is_401_saying_it_is_not_known(sqlite_api: Api) -> None
 
 
 def test_a_revoked_token_stops_working_at_once(sqlite_api: Api) -> None:
-    engine = open_store(sqlite_api.config)
+    engine = open_store(sqlite_api.config, "write")
     token = create_token(engine, "leaving-app", ["read"]).token
     assert sqlite_api.get("/changes", token=token).status_code == 200
     revoke_token(engine, "leaving-app")
@@ -51,7 +51,7 @@ def test_a_revoked_token_stops_working_at_once(sqlite_api: Api) -> None:
 
 
 def test_a_token_without_the_read_scope_is_403_naming_the_scope(sqlite_api: Api) -> None:
-    token = create_token(open_store(sqlite_api.config), "metrics-only", ["metrics"]).token
+    token = create_token(open_store(sqlite_api.config, "write"), "metrics-only", ["metrics"]).token
     answer = sqlite_api.get("/customers", token=token)
     assert answer.status_code == 403
     assert answer.json()["error"] == "insufficient_scope"
@@ -65,7 +65,7 @@ def _token(engine, name: str) -> TokenInfo:  # type: ignore[no-untyped-def]
 
 
 def test_a_used_token_shows_when_it_was_last_used(sqlite_api: Api) -> None:
-    engine = open_store(sqlite_api.config)
+    engine = open_store(sqlite_api.config, "write")
     before = _token(engine, "test-1")
     assert before.last_used_at is None
     assert sqlite_api.get("/changes").status_code == 200

@@ -15,7 +15,8 @@ import pipeline.change_feed
 from core.store.tables import change_event, golden_record
 from pipeline.forget import ForgetRequest, forget
 from pipeline.steward import merge_golden, unmerge
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 KEEP = {"create", "update", "merge", "unmerge"}
 DROP = {"merged_away", "delete"}
@@ -88,7 +89,7 @@ def test_a_client_polling_from_zero_rebuilds_exactly_the_active_records(api: Api
     client.poll()
     assert client.records == active_versions(api) and len(client.records) == 25
 
-    engine = open_store(api.config)
+    engine = open_store(api.config, "write")
     anna, john = api.golden_of("crm", "C1003"), api.golden_of("crm", "C1004")
     survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     client.poll()

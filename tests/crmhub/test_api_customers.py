@@ -7,7 +7,8 @@ from api_helpers import POLICY, Api, rewrite_crm  # type: ignore[import-not-foun
 
 from core.store.tables import golden_record
 from pipeline.steward import merge_golden
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 
 def test_a_record_comes_with_its_sources_and_an_etag_that_answers_304(api: Api) -> None:
@@ -90,7 +91,7 @@ def test_pages_follow_the_cursor_through_every_active_record_once(api: Api) -> N
 
 def test_a_merged_away_id_redirects_to_the_survivor(api: Api) -> None:
     anna, ben = api.golden_of("crm", "C1003"), api.golden_of("crm", "C1004")
-    engine = open_store(api.config)
+    engine = open_store(api.config, "write")
     survivor = merge_golden(engine, anna, ben, policy=POLICY, actor="test").golden_ids[0]
     loser = ben if survivor == anna else anna
     answer = api.get(f"/customers/{loser}")

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from pipeline.steward import merge_golden
-from pipeline.sync import open_store
+from pipeline.store import open_store
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth]
 OPERATIONS = {"GET /customers/{golden_id}", "GET /customers", "GET /changes", "GET /health"}
@@ -50,7 +50,7 @@ def test_real_records_redirects_and_304s_match_the_document(sqlite_api: Api) -> 
     schema = schemathesis.openapi.from_url(f"{sqlite_api.url}/openapi.json")
     operation = schema["/customers/{golden_id}"]["GET"]
     anna, john = sqlite_api.golden_of("crm", "C1003"), sqlite_api.golden_of("crm", "C1004")
-    engine = open_store(sqlite_api.config)
+    engine = open_store(sqlite_api.config, "write")
     survivor = merge_golden(engine, anna, john, policy=POLICY, actor="test").golden_ids[0]
     loser = john if survivor == anna else anna
     headers = {"Authorization": f"Bearer {sqlite_api.token}"}

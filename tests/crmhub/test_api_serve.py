@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from pipeline.sync import open_store
+from pipeline.store import open_store
 from pipeline.tokens import create_token
 
 
@@ -24,7 +24,7 @@ def _free_port() -> int:
 def test_crmhub_serve_answers_until_stopped_and_logs_no_token(api_config: Path) -> None:
     from core.settings import load_config
 
-    token = create_token(open_store(load_config(api_config)), "ops", ["read"]).token
+    token = create_token(open_store(load_config(api_config), "write"), "ops", ["read"]).token
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "crmhub", "serve", "--port", str(port), "-c", str(api_config)],

@@ -96,6 +96,25 @@ def test_crm_sync_runs_end_to_end_on_sqlite(dagbag: DagBag, hub: Path) -> None:
     assert sum(summary["checks"].values()) == 3 * 8 + 5  # 8 per source, 5 on golden records
 
 
+def test_crm_sync_upgrades_an_older_store_before_any_other_task(dagbag: DagBag, hub: Path) -> None:
+    from core.store import make_engine, migrate
+    from core.store.engine import current_revision
+    from core.store.schema import head_revision
+
+    dag = dagbag.get_dag("crm_sync")
+    assert dag.get_task("start").upstream_task_ids == {"upgrade"}
+    engine = make_engine(load_config(hub).store_url())
+    migrate(engine, "0006")  # a store an older crm-hub created
+    dag_run = dag.test(run_conf=sync_conf(hub))
+    assert dag_run.state == DagRunState.SUCCESS
+    summary = dag_run.get_task_instance("upgrade").xcom_pull(task_ids="upgrade")
+    assert summary == {"upgraded_from": "0006", "revision": head_revision()}
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+    (crmhub_run,) = store_rows(hub, run)
+    assert crmhub_run.status == "succeeded"
+
+
 def test_an_error_check_fails_crm_sync_and_the_report_still_says_why(
     dagbag: DagBag, hub: Path
 ) -> None:
@@ -134,9 +153,9 @@ def test_a_source_that_fails_once_is_retried_and_nothing_is_duplicated(
 ) -> None:
     from connector_contract import InterruptingStream  # type: ignore[import-not-found]
 
-    import pipeline.sync as sync_module
+    import pipeline.run as run_module
 
-    original, calls = sync_module.open_source, []
+    original, calls = run_module.open_source, []
 
     def flaky(config, source):  # type: ignore[no-untyped-def]
         opened = original(config, source)
@@ -145,9 +164,9 @@ def test_a_source_that_fails_once_is_retried_and_nothing_is_duplicated(
         calls.append(source.name)
         streams = [InterruptingStream(s, after=5) for s in opened.connector.streams()]
         connector = type("Flaky", (), {"streams": lambda self: streams})()
-        return sync_module.OpenSource(opened.config, connector, opened.mapping)
+        return run_module.OpenSource(opened.config, connector, opened.mapping)
 
-    monkeypatch.setattr(sync_module, "open_source", flaky)
+    monkeypatch.setattr(run_module, "open_source", flaky)
     config = load_config(hub)
     crm = config.source("crm").model_copy(update={"batch_size": 2})
     hub.write_text(hub.read_text().replace("trust: 70 ", "trust: 70\n    batch_size: 2 "))
@@ -191,16 +210,16 @@ def test_crm_migration_loads_a_legacy_file_with_its_ledger(dagbag: DagBag, hub: 
 def test_crm_migration_fails_loudly_when_the_ledger_does_not_add_up(
     dagbag: DagBag, hub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.sync as sync_module
+    import pipeline.run as run_module
 
-    original = sync_module.stage_batch
+    original = run_module.stage_batch
 
     def lossy(*args, **kwargs):  # type: ignore[no-untyped-def]
         counts = original(*args, **kwargs)
         counts.read += 1  # one record "read" that is neither staged nor quarantined
         return counts
 
-    monkeypatch.setattr(sync_module, "stage_batch", lossy)
+    monkeypatch.setattr(run_module, "stage_batch", lossy)
     conf = migration_conf(hub)
     dag_run = dagbag.get_dag("crm_migration").test(run_conf=conf)
     assert dag_run.state == DagRunState.FAILED

@@ -14,8 +14,10 @@ from store_helpers import table  # type: ignore[import-not-found]
 
 from core.settings import HubConfig, load_config
 from core.store.tables import change_event, golden_history, golden_record
+from pipeline.run import Run, RunOptions
+from pipeline.store import open_store
 from pipeline.survivorship import policy_for, resurvive_if_changed
-from pipeline.sync import begin_run, open_store, sync
+from pipeline.sync import sync
 
 MAPPING = """\
 version: 1
@@ -103,7 +105,7 @@ def test_configured_rules_build_the_golden_record_and_a_rule_change_updates_only
     clock = ticking().__next__
     write_sources(tmp_path, CRM, SHOP)
     config = configure(tmp_path, store_url, {"fields": {"company": "longest"}})
-    assert sync(config, clock=clock).ok
+    assert sync(config, RunOptions(clock=clock)).ok
 
     record, provenance, version = the_golden(config)
     assert (record["phone"], record["city"]) == ("+49301234567", "Berlin")
@@ -127,7 +129,7 @@ def test_configured_rules_build_the_golden_record_and_a_rule_change_updates_only
             }
         },
     )
-    result = sync(changed, clock=clock)
+    result = sync(changed, RunOptions(clock=clock))
     assert result.ok and result.ledger.golden_updated == 1
     new_record, new_provenance, version = the_golden(changed)
     assert version == 2
@@ -141,7 +143,7 @@ def test_configured_rules_build_the_golden_record_and_a_rule_change_updates_only
     updates = [e for e in table(changed, change_event) if e.run_id == result.ledger.run_id]
     assert [(e.kind, e.version) for e in updates] == [("update", 2)]
 
-    again = sync(changed, clock=clock)
+    again = sync(changed, RunOptions(clock=clock))
     assert again.ok and again.ledger.events == 0
     assert the_golden(changed)[2] == 2
     assert len(table(changed, change_event)) == events + 1
@@ -153,9 +155,9 @@ def test_a_rule_change_that_keeps_every_value_writes_no_version(
 ) -> None:
     clock = ticking().__next__
     write_sources(tmp_path, CRM, {**SHOP, "company": "ACME"})
-    assert sync(configure(tmp_path, store_url, {}), clock=clock).ok
+    assert sync(configure(tmp_path, store_url, {}), RunOptions(clock=clock)).ok
     relabelled = configure(tmp_path, store_url, {"fields": {"company": "most_frequent"}})
-    result = sync(relabelled, clock=clock)
+    result = sync(relabelled, RunOptions(clock=clock))
     assert result.ok and result.ledger.events == 0
     record, provenance, version = the_golden(relabelled)
     assert version == 1 and record["company"] == "ACME"
@@ -169,13 +171,13 @@ def test_consent_takes_the_latest_explicit_answer_and_ignores_an_unknown(
     clock = ticking().__next__
     write_sources(tmp_path, {**CRM, "newsletter": "no"}, {**SHOP, "newsletter": "unknown"})
     config = configure(tmp_path, store_url, {})
-    assert sync(config, clock=clock).ok
+    assert sync(config, RunOptions(clock=clock)).ok
     record, provenance, _ = the_golden(config)
     assert record["consent"] == {"email": False}
     assert provenance["consent.email"]["source"] == "crm"
 
     write_sources(tmp_path, {**CRM, "newsletter": "no"}, {**SHOP, "newsletter": "yes"})
-    assert sync(config, clock=clock).ok
+    assert sync(config, RunOptions(clock=clock)).ok
     record, provenance, version = the_golden(config)
     assert record["consent"] == {"email": True} and version == 2
     assert provenance["consent.email"]["source"] == "shop"
@@ -203,14 +205,14 @@ def test_re_surviving_pages_through_every_golden_record_once(
     clock = ticking().__next__
     write_sources(tmp_path, people("C", "Berlin"), people("S", "Potsdam"))
     config = configure(tmp_path, store_url, {})
-    assert sync(config, clock=clock).ok
-    engine = open_store(config)
+    assert sync(config, RunOptions(clock=clock)).ok
+    engine = open_store(config, "write")
     assert resurvive_if_changed(engine, policy_for(config), run_id=1, clock=clock).events == 0
 
     changed = configure(
         tmp_path, store_url, {"fields": {"city": {"rule": "source_priority", "sources": ["shop"]}}}
     )
-    run_id, _ = begin_run(engine, "sync", [], clock=clock)
+    run_id = Run.begin(changed, engine, "sync", [], clock=clock).run_id
     counts = resurvive_if_changed(
         engine, policy_for(changed), run_id=run_id, clock=clock, batch_size=1
     )

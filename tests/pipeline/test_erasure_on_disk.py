@@ -23,7 +23,8 @@ from store_helpers import write_csv  # type: ignore[import-not-found]
 
 from core.settings import load_config
 from crmhub.cli import main
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 from pipeline.tokens import create_token
 
 LENA = {
@@ -73,7 +74,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Path, str, str]]:
     """A synced SQLite store with `crmhub serve` running on it: (config, db, base URL, token)."""
     database = tmp_path / "store.db"
     config = _hub(tmp_path, f"sqlite:///{database}")
-    token = create_token(open_store(load_config(config)), "ops", ["read"]).token
+    token = create_token(open_store(load_config(config), "write"), "ops", ["read"]).token
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "crmhub", "serve", "--port", str(port), "-c", str(config)],

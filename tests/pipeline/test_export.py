@@ -22,7 +22,8 @@ from pipeline.export import export_golden
 from pipeline.export_columns import EXPORT_COLUMNS, FIELD_COLUMNS, export_columns
 from pipeline.export_parquet import parquet_schema
 from pipeline.steward import merge_golden
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 TRUST = {"crm": 70, "erp": 60, "webshop": 40}
 POLICY = SurvivorshipPolicy(trust=TRUST)
@@ -54,7 +55,7 @@ def scalar(config: HubConfig, query: sa.Select) -> object:  # type: ignore[type-
 
 def text_export(config: HubConfig, fmt: str, **options: object) -> tuple[str, int]:
     out = io.StringIO()
-    result = export_golden(open_store(config), out, fmt, **options)  # type: ignore[arg-type]
+    result = export_golden(open_store(config, "write"), out, fmt, **options)  # type: ignore[arg-type]
     return out.getvalue(), result.count
 
 
@@ -104,7 +105,7 @@ def test_parquet_has_the_fixed_schema_in_row_groups(
     monkeypatch.setattr(pipeline.export_parquet, "ROW_GROUP_SIZE", 5)
     path = tmp_path / "golden.parquet"
     with path.open("wb") as out:
-        result = export_golden(open_store(hub), out, "parquet", provenance=True)
+        result = export_golden(open_store(hub, "write"), out, "parquet", provenance=True)
     parquet = pq.ParquetFile(path)
     assert parquet.schema_arrow == parquet_schema(provenance=True)
     assert parquet.metadata.num_rows == result.count == 25
@@ -121,7 +122,7 @@ def test_parquet_has_the_fixed_schema_in_row_groups(
 def test_since_gives_exactly_the_records_changed_after_it_in_their_current_state(
     hub: HubConfig,
 ) -> None:
-    engine = open_store(hub)
+    engine = open_store(hub, "write")
     seq = int(scalar(hub, sa.select(sa.func.max(change_event.c.seq))))  # type: ignore[arg-type]
     assert text_export(hub, "jsonl", since=seq) == ("", 0)
 

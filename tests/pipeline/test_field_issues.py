@@ -23,7 +23,8 @@ from pipeline.prepare import prepare_batch
 from pipeline.quality_run import stored_report
 from pipeline.quarantine import retry_quarantine
 from pipeline.report import write_report
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 from quality import BatchValidator
 
 UNASSIGNED = "+1 598 261 8470"  # a plausible length, but no carrier holds the range
@@ -75,7 +76,7 @@ def test_the_report_shows_field_issues_per_source_and_field_with_masked_examples
 ) -> None:
     config = csv_config(store_url, write_csv(tmp_path / "crm.csv", ROWS))
     result = sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
 
     written = write_report(engine, config, result.ledger.run_id)
 

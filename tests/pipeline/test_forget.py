@@ -19,7 +19,8 @@ from pipeline.change_feed import change_page
 from pipeline.forget import ForgetRequest, forget
 from pipeline.read_model import CustomerQuery, find_customers, read_customer
 from pipeline.steward import accept_review, list_reviews
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 LENA = {
     "source_id": "1",
@@ -69,7 +70,7 @@ def synced(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     assert golden_of(config, "1") == golden_of(config, "2")
     text = everything(config)
     assert all(trace in text for trace in TRACES[:2])  # the check below can fail
-    return config, path, open_store(config)
+    return config, path, open_store(config, "write")
 
 
 def test_forget_by_email_leaves_no_trace_and_the_feed_says_deleted(synced) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +131,9 @@ def test_forgetting_erases_the_field_issues_of_her_kept_records(
     assert sync(config).ledger.total("with_field_issues") == 1  # the date is set aside
     assert [r.source_id for r in table(config, field_issue)] == ["3"]
 
-    result = forget(open_store(config), ForgetRequest(email="lena.kraus@example.de"), actor="dpo")
+    result = forget(
+        open_store(config, "write"), ForgetRequest(email="lena.kraus@example.de"), actor="dpo"
+    )
 
     assert result.source_records == 2
     assert table(config, field_issue) == []
@@ -144,7 +147,7 @@ def test_forgetting_a_merged_golden_id_erases_the_alias_too(store_url: str, tmp_
     )
     config = csv_config(store_url, path)
     assert sync(config).ok
-    engine = open_store(config)
+    engine = open_store(config, "write")
     first, second = golden_of(config, "1"), golden_of(config, "2")
     (item,) = list_reviews(engine)
     (survivor,) = accept_review(
@@ -169,7 +172,7 @@ def test_a_shared_landline_stays_with_the_rest_of_the_household(
     path = write_csv(tmp_path / "crm.csv", [lena, max_])
     config = csv_config(store_url, path)
     assert sync(config).ok
-    engine = open_store(config)
+    engine = open_store(config, "write")
     assert golden_of(config, "1") != golden_of(config, "5")
 
     forget(engine, ForgetRequest(source="crm", source_id="1"), actor="dpo")

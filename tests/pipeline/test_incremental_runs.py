@@ -15,6 +15,7 @@ from store_helpers import table  # type: ignore[import-not-found]
 from core.settings import HubConfig, SourceConfig
 from core.store.tables import change_event, source_record, xref
 from mdm.model import default_model
+from pipeline.run import RunOptions
 from pipeline.sync import sync
 
 COLUMNS = ["source_id", "given_name", "family_name", "full_name", "email", "phone"]
@@ -102,13 +103,13 @@ def test_one_run_and_ten_incremental_runs_give_the_same_golden_records(
     once = config_for(
         f"sqlite:///{tmp_path / 'once.db'}", write_rows(tmp_path / "all.csv", rows), saved_model
     )
-    assert sync(once, check_quality=False).ok
+    assert sync(once, RunOptions(check_quality=False)).ok
 
     growing = tmp_path / "growing.csv"
     in_steps = config_for(f"sqlite:///{tmp_path / 'steps.db'}", growing, saved_model)
     for step in range(1, 11):
         write_rows(growing, rows[: len(rows) * step // 10])
-        assert sync(in_steps, check_quality=False).ok
+        assert sync(in_steps, RunOptions(check_quality=False)).ok
 
     found = clusters(once)
     assert len(table(once, source_record)) == len(rows)
@@ -123,7 +124,7 @@ def test_a_first_load_emits_one_create_per_golden_record_and_no_update(
     config = config_for(store_url, write_rows(tmp_path / "all.csv", rows), saved_model)
     small_batches = config.sources[0].model_copy(update={"batch_size": 25})
     config = config.model_copy(update={"sources": (small_batches,)})
-    result = sync(config, check_quality=False)
+    result = sync(config, RunOptions(check_quality=False))
     assert result.ok, result.problems
 
     events = table(config, change_event)

@@ -8,7 +8,9 @@ from pathlib import Path
 from store_helpers import csv_config  # type: ignore[import-not-found]
 
 from mdm import FellegiSunterMatcher
-from pipeline.sync import matcher_for, open_store, sync
+from pipeline.matchers import matcher_for
+from pipeline.store import open_store
+from pipeline.sync import sync
 from pipeline.training import train_model
 
 
@@ -16,7 +18,7 @@ def test_a_trained_model_is_saved_and_used_by_the_next_run(tmp_path: Path, custo
     path, _ = customers_csv(600)
     config = csv_config(f"sqlite:///{tmp_path / 'hub.db'}", path)
     assert sync(config).ok
-    trained = train_model(config, open_store(config))
+    trained = train_model(config, open_store(config, "write"))
     saved = json.loads(trained.path.read_text())
     assert trained.records > 500 and saved["training"]["source"] != "defaults"
     matcher = matcher_for(config)

@@ -18,7 +18,7 @@ import pytest
 from sample_people import write_customers
 from sync_processes import SyncProcess, records_read, snapshot, wait_for, write_config
 
-from core.settings import load_config
+from core.settings import HubConfig, load_config
 from pipeline.sync import sync
 
 PEOPLE = 400
@@ -109,18 +109,21 @@ def test_killed_lock_holder_is_taken_over_and_its_run_resumed(
 
 def test_a_cli_sync_never_takes_over_a_scheduler_run_between_its_tasks(tmp_path: Path) -> None:
     from core.store import make_engine, migrate
-    from pipeline.sync import begin_run
+    from pipeline.run import Run
 
     engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     migrate(engine)
-    airflow_run, _ = begin_run(engine, "sync", ["crm"], external_key="airflow:crm_sync:1")
-    cli_run, resumed = begin_run(engine, "sync", ["crm"])
+    config = HubConfig(store=str(engine.url), base_dir=tmp_path)
+
+    def begin(external_key: str | None = None) -> tuple[int, bool]:
+        run = Run.begin(config, engine, "sync", ["crm"], external_key=external_key)
+        return run.run_id, run.resumed
+
+    airflow_run, _ = begin("airflow:crm_sync:1")
+    cli_run, resumed = begin()
     assert (cli_run, resumed) == (airflow_run + 1, False)
-    assert begin_run(engine, "sync", ["crm"]) == (cli_run, True)  # a crashed CLI run resumes
-    assert begin_run(engine, "sync", ["crm"], external_key="airflow:crm_sync:1") == (
-        airflow_run,
-        True,
-    )
+    assert begin() == (cli_run, True)  # a crashed CLI run resumes
+    assert begin("airflow:crm_sync:1") == (airflow_run, True)
     engine.dispose()
 
 

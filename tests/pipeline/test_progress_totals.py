@@ -8,6 +8,7 @@ from pathlib import Path
 from quality_helpers import hub, write_rows  # type: ignore[import-not-found]
 from sample_people import people  # type: ignore[import-not-found]
 
+from pipeline.run import RunOptions
 from pipeline.sync import sync
 
 
@@ -28,7 +29,7 @@ def test_a_sync_announces_the_file_rows_and_the_records_to_resolve(tmp_path: Pat
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n\n")  # blank lines: counted as lines, not records
     progress = Recorder()
-    result = sync(hub(f"sqlite:///{tmp_path / 'hub.db'}", path), progress=progress)
+    result = sync(hub(f"sqlite:///{tmp_path / 'hub.db'}", path), RunOptions(progress=progress))
     assert result.ok, result.problems
     assert progress.totals["extract crm"] == [9, 7]  # lines below the header, then the records
     assert progress.done["extract crm"] == 7
@@ -48,6 +49,6 @@ def test_an_xlsx_sheet_announces_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "crm.xlsx"
     book.save(path)
     progress = Recorder()
-    assert sync(hub(f"sqlite:///{tmp_path / 'hub.db'}", path), progress=progress).ok
+    assert sync(hub(f"sqlite:///{tmp_path / 'hub.db'}", path), RunOptions(progress=progress)).ok
     assert progress.totals["extract crm"][0] == 5
     assert progress.done["extract crm"] == 5

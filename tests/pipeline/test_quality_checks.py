@@ -12,8 +12,10 @@ from core.store import UnitOfWork
 from core.store.quality import QualityRepository
 from core.store.tables import quality_check, quality_result, source_record
 from pipeline.quality_run import run_quality, stored_report
+from pipeline.run import Run, RunOptions
 from pipeline.sources import open_source
-from pipeline.sync import begin_run, close_run, extract_source, open_store, resolve_run, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 
 def test_a_source_whose_volume_halves_warns_naming_source_check_and_numbers(
@@ -26,7 +28,7 @@ def test_a_source_whose_volume_halves_warns_naming_source_check_and_numbers(
     write_rows(path, people(5))
     result = sync(config)
     assert result.ok, result.problems  # volume warns by default: the run still succeeds
-    report = stored_report(open_store(config), result.ledger.run_id)
+    report = stored_report(open_store(config, "write"), result.ledger.run_id)
     assert report is not None
     volume = report.get("volume", "crm")
     assert volume.status == "warned"
@@ -60,7 +62,7 @@ def test_a_source_that_gains_an_unexpected_column_shows_schema_drift(
     first = sync(config)
     write_rows(path, [{**p, "loyalty_tier": "gold"} for p in people(3)])
     second = sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
     report = stored_report(engine, second.ledger.run_id)
     assert report is not None
     drift = report.get("schema_drift", "crm")
@@ -87,7 +89,7 @@ def test_record_checks_count_what_the_run_read(store_url: str, tmp_path: Path) -
     path = write_rows(tmp_path / "crm.csv", rows)
     config = hub(store_url, path, severity={"validity": "error"}, max_invalid_share=0.1)
     result = sync(config)
-    report = stored_report(open_store(config), result.ledger.run_id)
+    report = stored_report(open_store(config, "write"), result.ledger.run_id)
     assert report is not None
     read = result.ledger.total("read")
     assert read == 10
@@ -116,8 +118,8 @@ def test_freshness_uses_the_change_times_the_source_reports(store_url: str, tmp_
     rows = [{**p, "updated": "2026-02-20T08:00:00+00:00"} for p in people(2)]
     path = write_rows(tmp_path / "crm.csv", rows)
     config = hub(store_url, path, connection={"updated_at_column": "updated"})
-    result = sync(config, clock=Clock())  # 2026-03-01 08:0x
-    report = stored_report(open_store(config), result.ledger.run_id)
+    result = sync(config, RunOptions(clock=Clock()))  # 2026-03-01 08:0x
+    report = stored_report(open_store(config, "write"), result.ledger.run_id)
     assert report is not None
     freshness = report.get("freshness", "crm")
     assert freshness.status == "warned"
@@ -130,7 +132,7 @@ def test_freshness_uses_the_change_times_the_source_reports(store_url: str, tmp_
 def test_checking_a_run_again_replaces_its_results(store_url: str, tmp_path: Path) -> None:
     config = hub(store_url, write_rows(tmp_path / "crm.csv", people(3)))
     result = sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
     again = run_quality(engine, config, result.ledger.run_id)
     stored = stored_report(engine, result.ledger.run_id)
     assert stored is not None
@@ -156,15 +158,14 @@ def test_a_ledger_the_store_contradicts_fails_reconciliation_and_the_run(
     store_url: str, tmp_path: Path
 ) -> None:
     config = hub(store_url, write_rows(tmp_path / "crm.csv", people(4)))
-    engine = open_store(config)
-    run_id, _ = begin_run(engine, "sync", ["crm"])
-    extract_source(config, engine, run_id, open_source(config, config.source("crm")))
+    engine = open_store(config, "write")
+    crm_run = Run.begin(config, engine, "sync", ["crm"])
+    crm_run.extract(open_source(config, config.source("crm")))
+    run_id = crm_run.run_id
     with engine.begin() as connection:  # a staged record vanishes behind the ledger's back
         connection.execute(sa.delete(source_record).where(source_record.c.source_id == "2"))
-    resolve_run(config, engine, run_id)
-    assert close_run(engine, run_id, ["crm"]) == [
-        "source crm: counted staged 4 but the store holds 3"
-    ]
+    crm_run.resolve()
+    assert crm_run.close(["crm"]) == ["source crm: counted staged 4 but the store holds 3"]
     report = run_quality(engine, config, run_id)
     check = report.get("reconciliation", "crm")
     assert check.status == "failed"
@@ -176,9 +177,10 @@ def test_a_ledger_the_store_contradicts_fails_reconciliation_and_the_run(
 
 def test_a_run_that_was_never_closed_is_not_reconciled(store_url: str, tmp_path: Path) -> None:
     config = hub(store_url, write_rows(tmp_path / "crm.csv", people(2)))
-    engine = open_store(config)
-    run_id, _ = begin_run(engine, "sync", ["crm"])
-    extract_source(config, engine, run_id, open_source(config, config.source("crm")))
+    engine = open_store(config, "write")
+    crm_run = Run.begin(config, engine, "sync", ["crm"])
+    crm_run.extract(open_source(config, config.source("crm")))
+    run_id = crm_run.run_id
     check = run_quality(engine, config, run_id).get("reconciliation", "crm")
     assert check.status == "failed"
     assert check.message == (

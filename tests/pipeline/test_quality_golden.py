@@ -13,7 +13,8 @@ from core.store.tables import golden_record, xref
 from mdm import SurvivorshipPolicy
 from pipeline.quality_run import run_quality
 from pipeline.steward import merge_golden, unmerge
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 ANNA = {
     "source_id": "1",
@@ -52,7 +53,7 @@ def test_two_golden_records_sharing_an_email_are_caught_until_a_steward_keeps_th
     path = write_rows(tmp_path / "crm.csv", [ANNA, WANG])
     config = hub(store_url, path, severity={"golden_unique_email": "error"})
     result = sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
     links = goldens(config)
     assert links["1"] != links["2"]  # too different to merge: two golden records, one email
     shared = run_quality(engine, config, result.ledger.run_id).get("golden_unique_email")
@@ -92,7 +93,7 @@ def test_two_golden_records_sharing_an_email_are_caught_until_a_steward_keeps_th
 def test_an_orphaned_cross_reference_fails_the_run(store_url: str, tmp_path: Path) -> None:
     config = hub(store_url, write_rows(tmp_path / "crm.csv", [ANNA]))
     result = sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
     golden_id = goldens(config)["1"]
     with engine.begin() as connection:
         connection.execute(sa.delete(golden_record).where(golden_record.c.golden_id == golden_id))
@@ -122,7 +123,7 @@ def test_completeness_and_multi_source_share_are_measured(store_url: str, tmp_pa
     )
     result = sync(config)
     assert result.ok, result.problems
-    report = run_quality(open_store(config), config, result.ledger.run_id)
+    report = run_quality(open_store(config, "write"), config, result.ledger.run_id)
     completeness = report.get("golden_completeness")
     # Anna: name, email, phone, city, postcode, birth date = 6 of 8; Only Name: 1 of 8
     assert completeness.observed["records"] == 2

@@ -12,7 +12,8 @@ from core.store.tables import quarantine, source_record, xref
 from pipeline.quality_run import stored_report
 from pipeline.quarantine import retry_quarantine, show_entry
 from pipeline.report import write_report
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 ROWS = [
     {"id": "1", "name": "Anna Schmidt", "mail": "anna@example.de", "phone": "+49 30 1234567"},
@@ -57,7 +58,7 @@ def test_a_fixed_mapping_and_a_retry_stage_the_records_and_the_ledger_adds_up(
     config = hub(store_url, path, mapping="crm_export.yaml")
     first = sync(config)
     assert (first.ledger.total("read"), first.ledger.total("quarantined")) == (3, 3)
-    entry = show_entry(open_store(config), "crm", "1")
+    entry = show_entry(open_store(config, "write"), "crm", "1")
     assert entry.reasons[0]["field"] == "email" and entry.reasons[0]["check"] == "mapping"
 
     write_mapping(tmp_path, "mail")
@@ -73,7 +74,7 @@ def test_a_fixed_mapping_and_a_retry_stage_the_records_and_the_ledger_adds_up(
     assert len(rows_of(config.store_url(), xref)) == 3
     staged = {r.source_id: r.record for r in rows_of(config.store_url(), source_record)}
     assert staged["1"]["email"] == "anna@example.de"
-    report = stored_report(open_store(config), ledger.run_id)
+    report = stored_report(open_store(config, "write"), ledger.run_id)
     assert report is not None
     assert report.get("reconciliation", "crm").message == (
         "source crm: reconciliation: read 3 = unchanged 0 + staged 3 + quarantined 0, "
@@ -91,7 +92,9 @@ def test_a_fixed_mapping_and_a_retry_stage_the_records_and_the_ledger_adds_up(
     assert again.ok, again.problems
     assert (again.ledger.total("unchanged"), again.ledger.total("staged")) == (3, 0)
     assert again.ledger.golden_created == 0
-    facts = json.loads(write_report(open_store(config), config).json.read_text(encoding="utf-8"))
+    facts = json.loads(
+        write_report(open_store(config, "write"), config).json.read_text(encoding="utf-8")
+    )
     assert facts["trends"]["runs"] == [first.ledger.run_id, again.ledger.run_id]  # syncs only
     assert facts["trends"]["volume"]["crm"] == [3, 3]
 
@@ -110,7 +113,7 @@ def test_a_record_that_still_fails_stays_quarantined_with_the_reasons_found_now(
     assert result.ledger is not None
     (crm,) = result.ledger.source_ledgers
     assert (crm.read, crm.staged, crm.quarantined) == (3, 2, 1)
-    entry = show_entry(open_store(config), "crm", "3", unmask=True)
+    entry = show_entry(open_store(config, "write"), "crm", "3", unmask=True)
     assert entry.status == "open" and entry.seen_run_id == result.ledger.run_id
     assert [r["reason"] for r in entry.reasons] == ["'chen@@example' is not a valid email address"]
     assert retry_quarantine(config).ledger is not None  # it is still open: retried again

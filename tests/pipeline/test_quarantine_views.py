@@ -12,7 +12,8 @@ from quality_helpers import hub, write_rows  # type: ignore[import-not-found]
 
 from core.errors import ConfigError
 from pipeline.quarantine import export_quarantine, iter_entries, list_quarantine, show_entry
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 BAD = [
     {
@@ -36,7 +37,7 @@ def engine(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     rows = write_rows(tmp_path / "crm.csv", BAD)  # a team that wants bad contacts held back:
     config = hub(store_url, rows, field_policy={"email": "quarantine", "phone": "quarantine"})
     assert sync(config).ledger.total("quarantined") == 2
-    engine = open_store(config)
+    engine = open_store(config, "write")
     yield engine
     engine.dispose()
 

@@ -14,7 +14,8 @@ from sample_people import people  # type: ignore[import-not-found]
 
 from core.settings import PrivacySettings
 from pipeline.report import write_report
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 from quality.results import ValidationReport
 
 CHECK_NAMES = (
@@ -54,7 +55,7 @@ def test_the_report_renders_in_chromium_with_the_ledger_and_the_checks_visible(
     sync(config)
     write_rows(path, [{**p, "tier": "gold"} for p in people(4)] + BAD)
     result = sync(config)
-    written = write_report(open_store(config), config)
+    written = write_report(open_store(config, "write"), config)
     assert written.html == tmp_path / "reports" / f"run-{result.ledger.run_id}.html"
 
     shot = tmp_path / "report.png"
@@ -124,8 +125,8 @@ def test_personal_data_shows_in_the_report_only_when_the_config_turns_masking_of
     path = write_rows(tmp_path / "crm.csv", [*people(3), *BAD])
     masked = hub(f"sqlite:///{tmp_path / 'store.db'}", path, field_policy=HOLD_BAD_EMAILS)
     sync(masked)
-    html = write_report(open_store(masked), masked).html.read_text(encoding="utf-8")
+    html = write_report(open_store(masked, "write"), masked).html.read_text(encoding="utf-8")
     assert "z***@example.cn" in html and "zhao.wei" not in html
     plain = masked.model_copy(update={"privacy": PrivacySettings(mask_personal_data=False)})
-    html = write_report(open_store(plain), plain).html.read_text(encoding="utf-8")
+    html = write_report(open_store(plain, "write"), plain).html.read_text(encoding="utf-8")
     assert "zhao.wei@@example.cn" in html

@@ -13,7 +13,8 @@ from sample_people import people  # type: ignore[import-not-found]
 
 from core.store.tables import quality_check, quality_result
 from pipeline.report import write_report
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 PASSWORD = "st0re-pw-9f3kq2"  # PostgreSQL here trusts local logins: any password connects
 
@@ -31,7 +32,7 @@ def test_the_store_password_never_reaches_checks_reports_or_logs(
     caplog.set_level(logging.INFO)
     result = sync(config)
     assert result.ledger.total("quarantined") == 1
-    written = write_report(open_store(config), config)
+    written = write_report(open_store(config, "write"), config)
     assert written.data_docs is not None
 
     engine = sa.create_engine(pg_url)

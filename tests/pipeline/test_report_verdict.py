@@ -14,7 +14,8 @@ from sample_people import people  # type: ignore[import-not-found]
 from pipeline.report import write_report
 from pipeline.report.page import STATUS_COLOURS
 from pipeline.report.verdict import verdict
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_the_report_shows_the_verdict_in_green_and_the_merge_figures(
     write_rows(path, [*people(6), twin, *people(1, start=7)])
     result = sync(config)
     assert result.ok, result.problems
-    written = write_report(open_store(config), config)
+    written = write_report(open_store(config, "write"), config)
 
     facts = json.loads(written.json.read_text(encoding="utf-8"))
     assert facts["merge"] == {"staged": 2, "golden_created": 1, "linked": 2, "joined_existing": 1}

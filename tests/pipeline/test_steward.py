@@ -18,7 +18,8 @@ from pipeline.steward import (
     reject_review,
     unmerge,
 )
-from pipeline.sync import open_store, sync
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 POLICY = SurvivorshipPolicy(trust={"crm": 50})
 # Same name and city, nothing else to corroborate: the matcher asks a steward.
@@ -49,7 +50,7 @@ def review_setup(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def
     path = write_csv(tmp_path / "crm.csv", [ANNA_1, ANNA_2, BEN])
     config = csv_config(store_url, path)
     assert sync(config).ok
-    return config, path, open_store(config)
+    return config, path, open_store(config, "write")
 
 
 def test_an_uncertain_pair_waits_in_the_review_queue(review_setup) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +116,7 @@ def test_an_unmerged_record_gets_its_own_golden_record_and_stays_out(
     path = write_csv(tmp_path / "crm.csv", [BEN, twin])
     config = csv_config(store_url, path)
     sync(config)
-    engine = open_store(config)
+    engine = open_store(config, "write")
     together = golden_of(config, "3")
     assert golden_of(config, "4") == together
     result = unmerge(engine, together, "crm:4", policy=POLICY, actor="maria")

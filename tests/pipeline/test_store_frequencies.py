@@ -10,13 +10,16 @@ from store_helpers import csv_config, write_csv  # type: ignore[import-not-found
 from core.store import UnitOfWork
 from mdm import FellegiSunterMatcher
 from pipeline.frequencies import batch_frequencies, store_frequencies
-from pipeline.sync import begin_run, extract_source, open_store, run_matcher, sync
+from pipeline.matchers import run_matcher
+from pipeline.run import Run
+from pipeline.store import open_store
+from pipeline.sync import sync
 
 ZHANG = {"full_name": "张伟", "city": "Beijing", "postcode": "100000"}
 
 
 def _family_names(config) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
-    with UnitOfWork(open_store(config)) as uow:
+    with UnitOfWork(open_store(config, "write")) as uow:
         store = store_frequencies(uow, ["family_name"])
         counted = batch_frequencies(
             uow, FellegiSunterMatcher(), store, [{"given_name": "三", "family_name": "张"}]
@@ -48,9 +51,8 @@ def test_a_run_without_a_saved_model_learns_weights_from_the_store(
 ) -> None:  # type: ignore[no-untyped-def]
     path, _ = customers_csv(600)
     config = csv_config(f"sqlite:///{tmp_path / 'hub.db'}", path)
-    engine = open_store(config)
-    run_id, _ = begin_run(engine, "sync", ["crm"])
-    extract_source(config, engine, run_id, "crm")
+    engine = open_store(config, "write")
+    Run.begin(config, engine, "sync", ["crm"]).extract("crm")
     learned = run_matcher(config, engine)
     assert isinstance(learned, FellegiSunterMatcher)
     assert learned.model.training["source"] == "em"
@@ -61,6 +63,6 @@ def test_an_idle_run_learns_nothing(tmp_path: Path, customers_csv) -> None:  # t
     path, _ = customers_csv(300)
     config = csv_config(f"sqlite:///{tmp_path / 'hub.db'}", path)
     assert sync(config).ok
-    idle = run_matcher(config, open_store(config))
+    idle = run_matcher(config, open_store(config, "write"))
     assert isinstance(idle, FellegiSunterMatcher)
     assert idle.model.training["source"] == "defaults"

@@ -22,6 +22,7 @@ from core.standardise import StandardiseOptions
 from core.store.tables import field_issue, source_record
 from mappings import identity_mapping
 from pipeline.prepare_ahead import BatchJob, Preparation, prepared_batches
+from pipeline.run import RunOptions
 from pipeline.sync import sync
 from quality import BatchValidator
 
@@ -80,9 +81,11 @@ def test_one_and_two_workers_stage_link_and_publish_the_same(
 ) -> None:
     data, rows = customers_csv(300, invalid=0.05)
     one = f"sqlite:///{tmp_path / 'one.db'}"
-    first = sync(_config(one, data, workers=1), clock=_clock, check_quality=False)
+    first = sync(_config(one, data, workers=1), RunOptions(clock=_clock, check_quality=False))
     assert small_pooled_batches.started == 0
-    second = sync(_config(store_url, data, workers=2), clock=_clock, check_quality=False)
+    second = sync(
+        _config(store_url, data, workers=2), RunOptions(clock=_clock, check_quality=False)
+    )
     assert small_pooled_batches.started == 1  # the pool did prepare the batches
     assert first.ok and second.ok
     assert first.ledger.total("read") == rows > 5 * 60
