@@ -503,6 +503,26 @@ def generate(
     return records, truth
 
 
+def split_increment(
+    records: list[dict[str, Any]], persons: list[int], share: float, seed: int = 11
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """Hold a random ``share`` of the records back as a later increment.
+
+    Source ids get a ``base-``/``new-`` prefix, so both files can be synced into one store;
+    the truth maps every prefixed source id to its person.
+    """
+    held = set(random.Random(seed).sample(range(len(records)), int(len(records) * share)))
+    base: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    truth: dict[str, str] = {}
+    for n, (record, person) in enumerate(zip(records, persons, strict=True)):
+        prefix = "new" if n in held else "base"
+        record = {**record, "source_id": f"{prefix}-{record['source_id']}"}
+        (new if n in held else base).append(record)
+        truth[record["source_id"]] = str(person)
+    return base, new, truth
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Generated customers with known truth.")
     parser.add_argument("count", type=int)

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import random
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,7 +32,7 @@ from pipeline.sync import sync
 from pipeline.training import train_model
 
 sys.path.insert(0, str(Path(__file__).parent))
-from er_data import COLUMNS, generate
+from er_data import COLUMNS, generate, split_increment
 
 
 def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
@@ -60,16 +58,7 @@ def main() -> None:
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="crmhub-incremental-"))
     records, persons = generate(options.count)
-    rng = random.Random(11)
-    held = set(rng.sample(range(len(records)), int(len(records) * options.new_share)))
-    base: list[dict[str, Any]] = []
-    new: list[dict[str, Any]] = []
-    truth: dict[str, str] = {}
-    for n, (record, person) in enumerate(zip(records, persons, strict=True)):
-        prefix = "new" if n in held else "base"
-        record = {**record, "source_id": f"{prefix}-{record['source_id']}"}
-        (new if n in held else base).append(record)
-        truth[record["source_id"]] = str(person)
+    base, new, truth = split_increment(records, persons, options.new_share)
     write_rows(workdir / "base.csv", base)
     write_rows(workdir / "new.csv", new)
     config = HubConfig(

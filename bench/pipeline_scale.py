@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
 import resource
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from er_data import generate
+from er_data import generate, split_increment
 from er_product import postgres_database
 from incremental_sync import score, write_rows
 
@@ -118,15 +117,7 @@ def main() -> None:
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="crmhub-scale-"))
     records, persons = generate(options.count)
-    held = set(random.Random(11).sample(range(len(records)), int(len(records) * options.new_share)))
-    base: list[dict[str, Any]] = []
-    new: list[dict[str, Any]] = []
-    truth: dict[str, str] = {}
-    for n, (record, person) in enumerate(zip(records, persons, strict=True)):
-        prefix = "new" if n in held else "base"
-        record = {**record, "source_id": f"{prefix}-{record['source_id']}"}
-        (new if n in held else base).append(record)
-        truth[record["source_id"]] = str(person)
+    base, new, truth = split_increment(records, persons, options.new_share)
     del records, persons
     write_rows(workdir / "base.csv", base)
     write_rows(workdir / "new.csv", new)
