@@ -143,8 +143,11 @@ def _require_sqlite_file(url: str) -> None:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return
-    if not Path(parsed.database).is_file():  # connecting would create an empty file
-        raise ConfigError(f"no store at {parsed.database}: run `crmhub sync` first")
+    path = Path(parsed.database)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"unable to open database file {path}: it is not a file")
+    if not path.is_file():  # connecting would create an empty file
+        raise ConfigError(f"no store at {path}: run `crmhub sync` first")
 
 
 def _sqlite_query_only(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
